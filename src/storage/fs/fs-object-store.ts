@@ -1,11 +1,12 @@
 /**
  * @module storage/fs/fs-object-store
  * The default object store: a local folder. Writes go to a temporary file beside the target and are
- * renamed into place, so a reader or a crash never sees half an object.
+ * renamed into place, so a reader or a crash never sees half an object. Deletes remove the folders they empty,
+ * so that, as on S3, a folder's name can later become a key.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { copyFile, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NotFoundError } from '../../core/errors.js';
 import { checkKey, type ObjectInfo, type ObjectStore } from '../object-store.js';
@@ -31,10 +32,10 @@ export class FsObjectStore implements ObjectStore {
     if (uri.startsWith('file:')) path = fileURLToPath(uri);
     else if (uri.includes('://')) return undefined;
     else if (uri.startsWith('/')) path = uri;
-    else return checkKey(uri.replace(/^\.\//, ''));
+    else return validKey(uri.replace(/^\.\//, ''));
     const rel = relative(this.root, resolve(path));
     if (rel === '') return '';
-    if (rel.startsWith('..') || rel.startsWith(sep)) return undefined;
+    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
     return rel.split(sep).join('/');
   }
 
@@ -43,20 +44,31 @@ export class FsObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array | string): Promise<void> {
-    const target = this.pathOf(key);
-    await mkdir(dirname(target), { recursive: true });
-    const tmp = `${target}${TMP_MARK}${randomBytes(6).toString('hex')}`;
-    await writeFile(tmp, body);
-    await rename(tmp, target);
+    await this.writeAtomically(this.pathOf(key), (tmp) => writeFile(tmp, body));
   }
 
   async putFile(key: string, localPath: string): Promise<void> {
     const target = this.pathOf(key);
     if (resolve(localPath) === target) return;
-    await mkdir(dirname(target), { recursive: true });
+    await this.writeAtomically(target, (tmp) => copyFile(localPath, tmp));
+  }
+
+  /** Writes a temporary file beside `target` through `write`, then renames it into place. */
+  private async writeAtomically(target: string, write: (tmp: string) => Promise<void>): Promise<void> {
     const tmp = `${target}${TMP_MARK}${randomBytes(6).toString('hex')}`;
-    await copyFile(localPath, tmp);
-    await rename(tmp, target);
+    for (let attempt = 1; ; attempt++) {
+      await mkdir(dirname(target), { recursive: true });
+      try {
+        await write(tmp);
+        await rename(tmp, target);
+        return;
+      } catch (e) {
+        await rm(tmp, { force: true });
+        // A concurrent delete may have pruned the folder just made: then make it again.
+        const folderGone = (e as NodeJS.ErrnoException).code === 'ENOENT' && !(await stat(dirname(target)).then(() => true, () => false));
+        if (!folderGone || attempt === 3) throw e;
+      }
+    }
   }
 
   async get(key: string): Promise<Uint8Array> {
@@ -110,13 +122,28 @@ export class FsObjectStore implements ObjectStore {
   }
 
   async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
+    const path = this.pathOf(key);
+    // A folder is not an object: deleting its name is deleting an absent key.
+    if (!(await this.exists(key))) return;
+    await rm(path, { force: true });
+    await this.pruneEmptyFolders(dirname(path));
   }
 
   async deletePrefix(prefix: string): Promise<number> {
     const objects = await this.list(prefix);
-    for (const o of objects) await rm(this.pathOf(o.key), { force: true });
+    for (const o of objects) await this.delete(o.key);
     return objects.length;
+  }
+
+  /** Removes `dir` and its parents while they are empty, stopping at the root. */
+  private async pruneEmptyFolders(dir: string): Promise<void> {
+    for (; dir.startsWith(this.root + sep); dir = dirname(dir)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        return; // not empty (or already gone)
+      }
+    }
   }
 
   async localPath(key: string): Promise<string> {
@@ -126,4 +153,12 @@ export class FsObjectStore implements ObjectStore {
   }
 
   async close(): Promise<void> {}
+}
+
+function validKey(key: string): string | undefined {
+  try {
+    return checkKey(key);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,45 @@
+/**
+ * @module cli/commands/demo
+ * `plumbline demo`: the chapter end to end on the embedded default (recipes 1 and 2 so far; each later
+ * issue adds its recipe).
+ */
+import type { Command } from 'commander';
+import { recipe1 } from '../../../examples/recipe-01-feature-store.js';
+import { recipe2 } from '../../../examples/recipe-02-offline-store.js';
+import { intOption, type CommandContext } from '../main.js';
+
+export function registerDemo(program: Command, ctx: CommandContext): void {
+  program
+    .command('demo')
+    .description('run the chapter\'s recipes end to end on this workspace (feature store, offline SQL, exports)')
+    .option('--rows <n>', 'rows of the scholarship dataset', intOption('rows', 10, 10_000_000), 1000)
+    .option('--seed <n>', 'random seed', intOption('seed', 0, 2 ** 31 - 1), 42)
+    .action(async (o) => {
+      const out = ctx.out();
+      const log = (line: string) => out.info(line);
+      const started = performance.now();
+      const summary = await ctx.withPlatform(async (platform) => {
+        log(`workspace: ${platform.config.home}`);
+        const r1 = await recipe1(platform, log, { rows: o.rows, seed: o.seed, progress: ctx.progress() });
+        const r2 = await recipe2(platform, log);
+        return {
+          workspace: platform.config.home,
+          featureGroup: { name: r1.description.FeatureGroupName, status: r1.description.FeatureGroupStatus, ingested: r1.ingest.written, rejected: r1.ingest.rejected },
+          record300: r1.record300.Record ?? null,
+          offlineFiles: r2.offlineFiles,
+          rows: r2.rows,
+          exports: r2.paths,
+          pointInTimeRows: r2.pointInTimeRows,
+        };
+      });
+      const seconds = (performance.now() - started) / 1000;
+      out.result({ ...summary, seconds }, () =>
+        [
+          '',
+          `done in ${seconds.toFixed(2)}s`,
+          'training/validation/test sets:',
+          ...Object.entries(summary.exports).map(([k, v]) => `  ${k.padEnd(24)} ${v}`),
+        ].join('\n'),
+      );
+    });
+}

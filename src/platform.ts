@@ -1,0 +1,75 @@
+/**
+ * @module platform
+ * `createPlatform()`: opens the workspace (config, catalog, online store, object store, offline store)
+ * and hands out the domain facades. The CLI and the HTTP server are shells over this object.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { openCatalog, type Catalog } from './catalog/index.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { loadWorkspaceConfig, type WorkspaceConfig, type WorkspaceConfigInput } from './config/index.js';
+import { FeatureStore } from './featurestore/index.js';
+import { OfflineStore } from './featurestore/offline/index.js';
+import { openOnlineStore } from './featurestore/online/index.js';
+import type { OnlineStore } from './featurestore/online/online-store.js';
+import { openObjectStore, type ObjectStore } from './storage/index.js';
+
+export interface PlatformOptions {
+  /** Workspace folder; default `PLUMBLINE_HOME` or `./.plumbline`. */
+  home?: string;
+  /** Backend URLs that override the workspace's config file. */
+  config?: WorkspaceConfigInput;
+  clock?: Clock;
+  /** Flush spooled offline writes every N ms (default 5,000; 0 = only on size and close). */
+  offlineFlushIntervalMs?: number;
+}
+
+export interface Platform {
+  readonly config: WorkspaceConfig;
+  readonly featureStore: FeatureStore;
+  readonly objectStore: ObjectStore;
+  readonly clock: Clock;
+  /** Flushes pending offline writes and closes every connection. */
+  close(): Promise<void>;
+}
+
+export async function createPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const config = loadWorkspaceConfig({ ...(options.home !== undefined ? { home: options.home } : {}), ...(options.config ? { overrides: options.config } : {}) });
+  const clock = options.clock ?? systemClock;
+  mkdirSync(config.home, { recursive: true });
+  const tempDir = join(config.home, 'tmp');
+  mkdirSync(tempDir, { recursive: true });
+  const opened: { close(): Promise<void> }[] = [];
+  try {
+    const objectStore = await openObjectStore(config.objectStore);
+    opened.push(objectStore);
+    const catalog: Catalog = await openCatalog(config.catalog);
+    opened.push(catalog);
+    const online: OnlineStore = await openOnlineStore(config.onlineStore);
+    opened.push(online);
+    const offline = new OfflineStore({
+      objectStore,
+      spoolPath: config.spoolPath,
+      clock,
+      tempDir,
+      ...(options.offlineFlushIntervalMs !== undefined ? { flushIntervalMs: options.offlineFlushIntervalMs } : {}),
+    });
+    const featureStore = new FeatureStore({ catalog, online, offline, objectStore, clock, region: 'local', account: '000000000000' });
+    let closed = false;
+    return {
+      config,
+      featureStore,
+      objectStore,
+      clock,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await offline.close();
+        for (const o of opened.reverse()) await o.close();
+      },
+    };
+  } catch (e) {
+    for (const o of opened.reverse()) await o.close().catch(() => {});
+    throw e;
+  }
+}
