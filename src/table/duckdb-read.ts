@@ -270,46 +270,125 @@ class BoolBuilder implements Builder {
   }
 }
 
-const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder();
+
+/**
+ * Remembers the JS string for a 16-byte DuckDB string header, so repeated values (categories, dictionary-encoded
+ * Parquet) are decoded once and shared. A header equal in all 16 bytes is the same string: inline strings
+ * (<= 12 bytes) carry their bytes, longer ones a prefix and a pointer, which is only trusted within one chunk
+ * (`generation`), where the memory behind it cannot change.
+ */
+class StringInterner {
+  private static readonly SIZE = 4096;
+  private readonly keys = new Uint32Array(StringInterner.SIZE * 4);
+  private readonly values: (string | undefined)[] = new Array(StringInterner.SIZE).fill(undefined);
+  private readonly generations = new Int32Array(StringInterner.SIZE);
+  private slot = 0;
+
+  /** The cached string for the header, or undefined (and the slot to `store` into). */
+  find(a: number, b: number, c: number, d: number, generation: number): string | undefined {
+    let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b) ^ Math.imul(c ^ Math.imul(d, 0x27d4eb2f), 0xc2b2ae35);
+    h = (h ^ (h >>> 15)) & (StringInterner.SIZE - 1);
+    this.slot = h;
+    const k = h * 4;
+    const keys = this.keys;
+    if (keys[k] === a && keys[k + 1] === b && keys[k + 2] === c && keys[k + 3] === d && this.generations[h] === generation) {
+      return this.values[h];
+    }
+    return undefined;
+  }
+
+  /** Stores into the slot the last `find` looked at. */
+  store(a: number, b: number, c: number, d: number, generation: number, value: string): void {
+    const h = this.slot;
+    const k = h * 4;
+    this.keys[k] = a;
+    this.keys[k + 1] = b;
+    this.keys[k + 2] = c;
+    this.keys[k + 3] = d;
+    this.generations[h] = generation;
+    this.values[h] = value;
+  }
+}
+
+/** Decodes an inline string: a plain loop for ASCII (far cheaper than a TextDecoder call), UTF-8 otherwise. */
+function decodeInline(bytes: Uint8Array, start: number, len: number): string {
+  let s = '';
+  for (let k = 0; k < len; k++) {
+    const b = bytes[start + k]!;
+    if (b > 127) return utf8.decode(bytes.subarray(start, start + len));
+    s += String.fromCharCode(b);
+  }
+  return s;
+}
+
+/** After this many inline lookups, interning stops for a column whose values hardly repeat. */
+const INTERN_PROBE = 16384;
 
 class StringBuilder implements Builder {
   private readonly values: (string | null)[] = [];
+  private readonly interner = new StringInterner();
+  private chunks = 0;
+  private lookups = 0;
+  private hits = 0;
+  private internInline = true;
   constructor(private readonly varchar: boolean) {}
 
   append(vector: DuckDBVector, n: number): void {
     const out = this.values;
     const headers = this.varchar ? rawStringHeaders(vector, n) : undefined;
     const valid = headers === undefined ? undefined : rawValidity(vector, n);
-    if (headers === undefined || valid === undefined) {
+    if (headers === undefined || valid === undefined || headers.byteOffset % 4 !== 0) {
       for (let i = 0; i < n; i++) {
         const v = vector.getItem(i);
         out.push(v === null ? null : typeof v === 'string' ? v : String(v));
       }
       return;
     }
-    const bytes = new Uint8Array(headers.buffer, headers.byteOffset, headers.byteLength);
+    const words = new Uint32Array(headers.buffer, headers.byteOffset, n * 4);
+    const bytes = new Uint8Array(headers.buffer, headers.byteOffset, n * 16);
+    const interner = this.interner;
+    const generation = ++this.chunks;
+    const internInline = this.internInline;
+    let lookups = 0;
+    let hits = 0;
     for (let i = 0; i < n; i++) {
       if (valid !== null && ((valid[i >> 3]! >> (i & 7)) & 1) === 0) {
         out.push(null);
         continue;
       }
-      const len = headers.getUint32(i * 16, true);
-      if (len > 12) {
-        // Long strings live behind a native pointer only the package can follow.
-        out.push(vector.getItem(i) as string);
+      const w = i * 4;
+      const len = words[w]!;
+      if (len === 0) {
+        out.push('');
         continue;
       }
-      const start = i * 16 + 4;
-      let ascii = true;
-      for (let k = 0; k < len; k++) {
-        if (bytes[start + k]! > 127) {
-          ascii = false;
-          break;
-        }
+      const inline = len <= 12;
+      if (inline && !internInline) {
+        out.push(decodeInline(bytes, i * 16 + 4, len));
+        continue;
       }
-      const slice = bytes.subarray(start, start + len);
-      out.push(ascii ? latin1.decode(slice) : utf8.decode(slice));
+      const b = words[w + 1]!;
+      const c = words[w + 2]!;
+      const d = words[w + 3]!;
+      // Inline entries are keyed by content and stay valid across chunks (generation 0).
+      const gen = inline ? 0 : generation;
+      lookups++;
+      const found = interner.find(len, b, c, d, gen);
+      if (found !== undefined) {
+        hits++;
+        out.push(found);
+        continue;
+      }
+      // Long strings live behind a native pointer that only the package's getItem can follow.
+      const value = inline ? decodeInline(bytes, i * 16 + 4, len) : (vector.getItem(i) as string);
+      interner.store(len, b, c, d, gen, value);
+      out.push(value);
+    }
+    if (internInline) {
+      this.lookups += lookups;
+      this.hits += hits;
+      if (this.lookups >= INTERN_PROBE && this.hits * 4 < this.lookups) this.internInline = false;
     }
   }
 

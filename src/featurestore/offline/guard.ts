@@ -88,10 +88,25 @@ export function statementKeywords(sql: string): string[] {
 
 const SELECT_KEYWORDS = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', 'TABLE', 'DESCRIBE', 'SUMMARIZE', 'SHOW']);
 
+/**
+ * DuckDB writes 64-bit integers (unset `query_location`s are 2^64-1, constants may be anything) that a JS number
+ * cannot hold; they are carried through the rewrite as `{"$big": "<digits>"}` and written back verbatim.
+ */
+const BIG_INTEGER = /"(?:[^"\\]|\\.)*"|-?\d{16,}/g;
+const BIG_MARKER = /\{"\$big":"(-?\d+)"\}/g;
+
+function parseJson(text: string): Json {
+  return JSON.parse(text.replace(BIG_INTEGER, (m) => (m.startsWith('"') ? m : `{"$big":"${m}"}`))) as Json;
+}
+
+function stringifyJson(value: Json): string {
+  return JSON.stringify(value).replace(BIG_MARKER, '$1');
+}
+
 /** Parses with DuckDB; returns the single SELECT statement's AST or throws QUERY_REJECTED / QUERY_FAILED. */
 async function parseSelect(conn: DuckDBConnection, sql: string): Promise<JsonObject> {
-  const reader = await conn.runAndReadAll('SELECT CAST(json_serialize_sql($1) AS VARCHAR)', [sql]);
-  const parsed = JSON.parse(String(reader.getRows()[0]![0])) as JsonObject;
+  const reader = await conn.runAndReadAll('SELECT CAST(json_serialize_sql(CAST($1 AS VARCHAR)) AS VARCHAR)', [sql]);
+  const parsed = parseJson(String(reader.getRows()[0]![0])) as JsonObject;
   const keywords = statementKeywords(sql);
   if (parsed.error === true) {
     if (parsed.error_type === 'not implemented') {
@@ -111,6 +126,7 @@ async function parseSelect(conn: DuckDBConnection, sql: string): Promise<JsonObj
 /** Every violation of the read-only rules, in query order, without duplicates. */
 function violations(statement: JsonObject, tables: ReadonlySet<string>): string[] {
   const found = new Set<string>();
+  const tableFunctions = new Set<JsonObject>();
   const available = [...tables].sort().join(', ') || '(none)';
   const visit = (node: Json, ctes: ReadonlySet<string>): void => {
     if (Array.isArray(node)) {
@@ -126,6 +142,7 @@ function violations(statement: JsonObject, tables: ReadonlySet<string>): string[
 
     const isTableRef = !('class' in node);
     if (isTableRef && node.type === 'TABLE_FUNCTION') {
+      if (isObject(node.function)) tableFunctions.add(node.function);
       const fn = isObject(node.function) ? String(node.function.function_name ?? '?') : '?';
       found.add(`table function ${fn}() is not allowed; query the feature group tables (${available})`);
     } else if (isTableRef && node.type === 'BASE_TABLE' && typeof node.table_name === 'string') {
@@ -137,7 +154,7 @@ function violations(statement: JsonObject, tables: ReadonlySet<string>): string[
       }
     } else if (isTableRef && node.type === 'SHOW_REF' && !isObject(node.query)) {
       found.add(`SHOW ${String(node.table_name ?? '').replaceAll('"', '')} is not allowed`.trim());
-    } else if (node.class === 'FUNCTION' && typeof node.function_name === 'string') {
+    } else if (node.class === 'FUNCTION' && typeof node.function_name === 'string' && !tableFunctions.has(node)) {
       const name = node.function_name.toLowerCase();
       if (DENIED_FUNCTIONS.some((re) => re.test(name))) found.add(`function ${name}() is not allowed in offline store queries`);
     }
@@ -284,6 +301,6 @@ export async function guardQuery(conn: DuckDBConnection, sql: string, groups: Of
   if (problems.length > 0) throw reject(problems.join('; '));
   if (rewriteEventTimeComparisons(statement, eventTimeColumns(groups)) === 0) return sql;
   const document = { error: false, statements: [statement] };
-  const reader = await conn.runAndReadAll('SELECT json_deserialize_sql(CAST($1 AS JSON))', [JSON.stringify(document)]);
+  const reader = await conn.runAndReadAll('SELECT json_deserialize_sql(CAST($1 AS JSON))', [stringifyJson(document)]);
   return String(reader.getRows()[0]![0]);
 }
