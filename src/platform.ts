@@ -41,6 +41,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
   mkdirSync(tempDir, { recursive: true });
   const opened: { close(): Promise<void> }[] = [];
   try {
+    if (config.objectStore.type === 's3') mkdirSync(config.objectStore.cacheDir, { recursive: true });
     const objectStore = await openObjectStore(config.objectStore);
     opened.push(objectStore);
     const catalog: Catalog = await openCatalog(config.catalog);
@@ -52,9 +53,10 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       spoolPath: config.spoolPath,
       clock,
       tempDir,
+      ...(config.objectStore.type === 's3' ? { readableDirs: [config.objectStore.cacheDir] } : {}),
       ...(options.offlineFlushIntervalMs !== undefined ? { flushIntervalMs: options.offlineFlushIntervalMs } : {}),
     });
-    const featureStore = new FeatureStore({ catalog, online, offline, objectStore, clock, region: 'local', account: '000000000000' });
+    const featureStore = new FeatureStore({ catalog, online, offline, objectStore, clock, region: 'local', account: '000000000000' }, tempDir);
     let closed = false;
     return {
       config,

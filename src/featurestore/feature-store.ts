@@ -17,6 +17,8 @@ import {
   type ListFeatureGroupsRequest,
   type UpdateFeatureGroupRequest,
 } from './control-plane.js';
+import { Dataset, writeTableTo, type DatasetFileOptions } from './dataset-export.js';
+import type { DatasetBuilder, DatasetOptions, EntityRows } from './dataset/index.js';
 import { FeatureGroup } from './feature-group.js';
 import { ingest, type IngestOptions } from './ingest.js';
 import type { OfflineGroup } from './model.js';
@@ -27,7 +29,10 @@ import { batchGetRecord, deleteRecord, getRecord, listRecords, putRecord, type B
 export type ExportFormat = 'csv' | 'parquet' | 'jsonl';
 
 export class FeatureStore {
-  constructor(private readonly ctx: FeatureStoreContext) {}
+  constructor(
+    private readonly ctx: FeatureStoreContext,
+    private readonly tempDir: string,
+  ) {}
 
   /** A handle on a feature group by name (it need not exist yet: call `create`). */
   featureGroup(name: string): FeatureGroup {
@@ -93,6 +98,26 @@ export class FeatureStore {
     const group = offlineGroupOf(record);
     if (!group) throw invalid('featureGroupName', name, 'a feature group with an offline store');
     return group;
+  }
+
+  /**
+   * Starts a training dataset from a feature group (by name) or from entity rows, as SageMaker's
+   * `create_dataset`; join groups with `withFeatureGroup(await featureStore.offlineGroup(name))`,
+   * then `toTable()` or `toFile(uri)`. `pointInTimeAccurateJoin()` is a true as-of join.
+   */
+  async createDataset(base: string | EntityRows, options: DatasetOptions = {}): Promise<Dataset> {
+    const resolved = typeof base === 'string' ? await this.offlineGroup(base) : base;
+    return new Dataset(resolved, options, { run: (b) => this.buildDataset(b), write: (b, uri, o) => this.writeDataset(b, uri, o) });
+  }
+
+  /** Runs a dataset builder (for example one made by `builderFromSpec`) against the offline store. */
+  async buildDataset(builder: DatasetBuilder): Promise<ColumnTable> {
+    return this.ctx.offline.session(await this.groupsIn(builder.toSql()), (session) => builder.toTable(session));
+  }
+
+  /** Runs a dataset builder and writes the result to an object-store location or a local file. */
+  async writeDataset(builder: DatasetBuilder, uri: string, options: DatasetFileOptions = {}): Promise<{ uri: string; rows: number }> {
+    return writeTableTo(await this.buildDataset(builder), uri, this.ctx.objectStore, this.tempDir, options);
   }
 
   /** Moves spooled offline writes into Parquet now (they also move on size, on a timer and on close). */

@@ -9,3 +9,5 @@ export type { IngestOptions, IngestResult, IngestRejection } from './ingest.js';
 export type { PutRecordOptions, PutRecordResult, GetRecordOptions, GetRecordResult, BatchGetIdentifier, BatchGetRecordResult, DeleteRecordOptions, DeleteRecordResult, RecordInput } from './records.js';
 export type { FeatureDefinition, FeatureType, FeatureValue, FeatureGroupDescription, TargetStore } from './model.js';
 export type { QueryResult } from './offline/offline-session.js';
+export { Dataset } from './dataset-export.js';
+export { builderFromSpec, parseDatasetSpec, type DatasetSpec, type DatasetOptions, type EntityRows, type FeatureGroupJoinOptions } from './dataset/index.js';

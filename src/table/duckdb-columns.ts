@@ -4,5 +4,5 @@
  * results to typed arrays without one object per row, tables in through the appender, and SQL quoting.
  */
 export { runToTable } from './duckdb-read.js';
-export { insertTable, DEFAULT_SQL_TYPES } from './duckdb-write.js';
+export { insertTable } from './duckdb-write.js';
 export { quoteIdent, quoteLiteral } from './sql-quote.js';

@@ -11,6 +11,13 @@ import type { DuckDBVector } from '@duckdb/node-api';
 /** The raw paths assume little-endian memory (every platform DuckDB ships Node binaries for). */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+let enabled = LITTLE_ENDIAN;
+
+/** Switches the raw paths on or off; tests turn them off to exercise the public fallback. */
+export function useRawVectorAccess(on: boolean): void {
+  enabled = on && LITTLE_ENDIAN;
+}
+
 interface VectorInternals {
   items?: unknown;
   dataView?: unknown;
@@ -27,7 +34,7 @@ export function rawItems<T extends ArrayBufferView & { length: number }>(
   ctor: abstract new (length: number) => T,
   n: number,
 ): T | undefined {
-  if (!LITTLE_ENDIAN) return undefined;
+  if (!enabled) return undefined;
   const items = internals(vector).items;
   return items instanceof ctor && (items as T).length === n ? (items as T) : undefined;
 }
@@ -43,7 +50,7 @@ export function rawInt64Pairs(vector: DuckDBVector, n: number, unsigned: boolean
 
 /** One byte per row of a BOOLEAN vector (0 or 1). */
 export function rawBoolBytes(vector: DuckDBVector, n: number): Uint8Array | undefined {
-  if (!LITTLE_ENDIAN) return undefined;
+  if (!enabled) return undefined;
   const view = internals(vector).dataView;
   if (!(view instanceof DataView) || view.byteLength !== n) return undefined;
   return new Uint8Array(view.buffer, view.byteOffset, n);
@@ -51,7 +58,7 @@ export function rawBoolBytes(vector: DuckDBVector, n: number): Uint8Array | unde
 
 /** The 16-byte string headers of a VARCHAR vector. */
 export function rawStringHeaders(vector: DuckDBVector, n: number): DataView | undefined {
-  if (!LITTLE_ENDIAN) return undefined;
+  if (!enabled) return undefined;
   const view = internals(vector).dataView;
   return view instanceof DataView && view.byteLength === n * 16 ? view : undefined;
 }
@@ -61,7 +68,7 @@ export function rawStringHeaders(vector: DuckDBVector, n: number): DataView | un
  * row is valid, or `undefined` when it cannot be read.
  */
 export function rawValidity(vector: DuckDBVector, n: number): Uint8Array | null | undefined {
-  if (!LITTLE_ENDIAN) return undefined;
+  if (!enabled) return undefined;
   const validity = internals(vector).validity;
   if (validity === undefined || validity === null || validity.offset !== 0) return undefined;
   const data = validity.data;

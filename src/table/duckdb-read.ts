@@ -1,8 +1,8 @@
 /**
  * @module table/duckdb-read
  * DuckDB query results to ColumnTable, chunk by chunk and column by column. Each result column gets a builder
- * that copies a chunk's vector into a growing typed array; 64-bit integers and timestamps are read as two
- * 32-bit halves so no BigInt is created per value.
+ * that copies each chunk's vector into typed arrays; 64-bit integers and timestamps are read as two 32-bit
+ * halves so no BigInt is created per value, and repeated strings are decoded once.
  */
 import { DuckDBTypeId, type DuckDBConnection, type DuckDBType, type DuckDBValue, type DuckDBVector } from '@duckdb/node-api';
 import type { Column, ColumnTable } from '../core/columns.js';
@@ -18,24 +18,43 @@ interface Builder {
   finish(name: string): Column;
 }
 
-/** A Float64Array that doubles when full. */
+const PART_ROWS = 65536;
+
+/**
+ * Values collected in fixed-size parts and joined once at the end: one copy of the data instead of the repeated
+ * copies (and large zeroed allocations) of a doubling array.
+ */
 class Float64Buffer {
-  values = new Float64Array(2048);
+  private readonly parts: Float64Array[] = [];
+  private current = new Float64Array(0);
+  /** Where the next values go in the array `reserve` returned. */
+  offset = 0;
   length = 0;
-  /** Makes room for `n` more values and returns the (possibly new) backing array. */
+
+  /** Returns the array to write `n` values into, starting at `this.offset`; then call `commit(n)`. */
   reserve(n: number): Float64Array {
-    const need = this.length + n;
-    if (need > this.values.length) {
-      let size = this.values.length * 2;
-      while (size < need) size *= 2;
-      const next = new Float64Array(size);
-      next.set(this.values.subarray(0, this.length));
-      this.values = next;
+    if (this.offset + n > this.current.length) {
+      if (this.offset > 0) this.parts.push(this.current.subarray(0, this.offset));
+      this.current = new Float64Array(Math.max(PART_ROWS, n));
+      this.offset = 0;
     }
-    return this.values;
+    return this.current;
   }
+
+  commit(n: number): void {
+    this.offset += n;
+    this.length += n;
+  }
+
   finish(): Float64Array {
-    return this.length === this.values.length ? this.values : this.values.slice(0, this.length);
+    const out = new Float64Array(this.length);
+    let at = 0;
+    for (const part of this.parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    out.set(this.current.subarray(0, this.offset), at);
+    return out;
   }
 }
 
@@ -49,8 +68,8 @@ class NumberBuilder implements Builder {
   ) {}
   append(vector: DuckDBVector, n: number): void {
     const out = this.buffer.reserve(n);
-    this.kernel(vector, out, this.buffer.length, n);
-    this.buffer.length += n;
+    this.kernel(vector, out, this.buffer.offset, n);
+    this.buffer.commit(n);
   }
   finish(name: string): Column {
     return { name, type: this.type, values: this.buffer.finish() };
@@ -166,18 +185,19 @@ function bigTicksToMs(ticks: bigint, divisor: number, multiplier: number): numbe
  * whole column into exact decimal strings (the numbers read so far are exact, so `String` of them is too).
  */
 class IntegerBuilder implements Builder {
-  private readonly buffer = new Float64Buffer();
+  private buffer = new Float64Buffer();
   private strings: (string | null)[] | null = null;
   constructor(private readonly wide: 'signed' | 'unsigned' | 'huge') {}
 
   append(vector: DuckDBVector, n: number): void {
     if (this.strings === null) {
       const out = this.buffer.reserve(n);
-      if (this.readNumbers(vector, out, this.buffer.length, n)) {
-        this.buffer.length += n;
+      if (this.readNumbers(vector, out, this.buffer.offset, n)) {
+        this.buffer.commit(n);
         return;
       }
-      this.strings = toDecimalStrings(this.buffer.values, this.buffer.length);
+      this.strings = toDecimalStrings(this.buffer.finish());
+      this.buffer = new Float64Buffer();
     }
     const strings = this.strings;
     for (let i = 0; i < n; i++) {
@@ -218,9 +238,9 @@ class IntegerBuilder implements Builder {
   }
 }
 
-function toDecimalStrings(values: Float64Array, length: number): (string | null)[] {
-  const out: (string | null)[] = new Array(length);
-  for (let i = 0; i < length; i++) {
+function toDecimalStrings(values: Float64Array): (string | null)[] {
+  const out: (string | null)[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     out[i] = Number.isNaN(v) ? null : String(v);
   }

@@ -175,9 +175,8 @@ export class DatasetBuilder {
       throw new ValidationError([{ path: 'pointInTimeAccurateJoin', message: 'a point-in-time accurate join needs at least one joined feature group' }]);
     }
     if ('source' in this.base && this.joins.length === 0) {
-      const misplaced = (['includeDuplicatedRecords', 'includeDeletedRecords', 'asOf'] as const).find(
-        (k) => (k === 'includeDuplicatedRecords' ? this.duplicated : k === 'includeDeletedRecords' ? this.deleted : this.asOfMs !== undefined),
-      );
+      const set = { includeDuplicatedRecords: this.duplicated, includeDeletedRecords: this.deleted, asOf: this.asOfMs !== undefined };
+      const misplaced = Object.entries(set).find(([, on]) => on)?.[0];
       if (misplaced) {
         throw new ValidationError([{ path: misplaced, message: 'only applies to feature groups: join one, or use a feature-group base' }]);
       }

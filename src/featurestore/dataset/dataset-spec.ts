@@ -145,7 +145,7 @@ function at<T>(prefix: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof ValidationError || (isPlatformError(e) && 'issues' in e)) {
+    if (isPlatformError(e) && e.code === 'VALIDATION_FAILED' && 'issues' in e) {
       const issues = (e as ValidationError).issues.map((i) => ({ path: i.path ? `${prefix}.${i.path}` : prefix, message: i.message }));
       throw new ValidationError(issues);
     }

@@ -5,15 +5,9 @@
  * times compare exactly with each other).
  */
 
-/** `"name"` with embedded quotes doubled; safe for any feature or table name (`-`, spaces, quotes). */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+import { quoteLiteral } from '../../table/sql-quote.js';
 
-/** `'text'` with embedded quotes doubled. */
-export function quoteLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
+export { quoteIdent, quoteLiteral } from '../../table/sql-quote.js';
 
 /** A DuckDB TIMESTAMP literal (naive UTC, the offline store's write_time type) for an epoch-ms time. */
 export function timestampLiteral(ms: number): string {

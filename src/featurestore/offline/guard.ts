@@ -92,11 +92,11 @@ const SELECT_KEYWORDS = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', 'TABLE', 'D
  * DuckDB writes 64-bit integers (unset `query_location`s are 2^64-1, constants may be anything) that a JS number
  * cannot hold; they are carried through the rewrite as `{"$big": "<digits>"}` and written back verbatim.
  */
-const BIG_INTEGER = /"(?:[^"\\]|\\.)*"|-?\d{16,}/g;
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 const BIG_MARKER = /\{"\$big":"(-?\d+)"\}/g;
 
 function parseJson(text: string): Json {
-  return JSON.parse(text.replace(BIG_INTEGER, (m) => (m.startsWith('"') ? m : `{"$big":"${m}"}`))) as Json;
+  return JSON.parse(text.replace(JSON_TOKEN, (m) => (/^-?\d{16,}$/.test(m) ? `{"$big":"${m}"}` : m))) as Json;
 }
 
 function stringifyJson(value: Json): string {
@@ -111,7 +111,11 @@ async function parseSelect(conn: DuckDBConnection, sql: string): Promise<JsonObj
   if (parsed.error === true) {
     if (parsed.error_type === 'not implemented') {
       const other = keywords.find((k) => !SELECT_KEYWORDS.has(k));
-      throw reject(`only a single SELECT statement is allowed; got ${other ?? 'a statement that is not a SELECT'}`);
+      throw reject(
+        other !== undefined
+          ? `only a single SELECT statement is allowed; got ${other}`
+          : `only a single SELECT statement is allowed; this one could not be checked (${String(parsed.error_message ?? 'not serializable')})`,
+      );
     }
     throw new PlatformError('QUERY_FAILED', String(parsed.error_message ?? 'the query could not be parsed').split('\n')[0]!);
   }

@@ -12,9 +12,9 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Clock } from '../../core/clock.js';
 import type { ColumnTable } from '../../core/columns.js';
 import { invalid, isPlatformError, PlatformError } from '../../core/errors.js';
-import type { ObjectInfo, ObjectStore } from '../../storage/object-store.js';
+import { checkKey, type ObjectInfo, type ObjectStore } from '../../storage/object-store.js';
 import type { OfflineGroup, OfflineRow } from '../model.js';
-import { insertTable, quoteLiteral, runToTable } from './duckdb-io.js';
+import { insertTable, quoteLiteral, runToTable } from '../../table/duckdb-columns.js';
 import { guardQuery } from './guard.js';
 import { deterministicSuffix, randomSuffix } from './layout.js';
 import type { OfflineSession, QueryResult } from './offline-session.js';
@@ -105,7 +105,9 @@ export class OfflineStore {
     this.assertOpen();
     if (rows.length === 0) return;
     const pending = this.spool.append(group, rows);
-    if (pending >= this.flushRows) {
+    // A flush running for the group keeps claiming until the spool is empty, so it normally takes these rows
+    // too (else the timer or the next trigger does); chaining another flush would only add small files.
+    if (pending >= this.flushRows && !this.inflight.has(group.name)) {
       // The rows are committed: a failed flush is reported and retried, not the put's failure.
       await this.flush([group.name]).catch((e: unknown) => this.onError(e));
     }
@@ -147,7 +149,12 @@ export class OfflineStore {
       parquet: 'FORMAT parquet',
       jsonl: 'FORMAT json',
     };
-    if (!(options.format in formats)) throw invalid('format', options.format, 'one of csv, parquet, jsonl');
+    if (!Object.hasOwn(formats, options.format)) throw invalid('format', options.format, 'one of csv, parquet, jsonl');
+    try {
+      checkKey(options.key);
+    } catch {
+      throw invalid('key', options.key, 'a relative object key without "..", "." or "\\" parts');
+    }
     const file = join(this.tempDir, `export-${randomSuffix()}.${options.format}`);
     await mkdir(this.tempDir, { recursive: true });
     try {

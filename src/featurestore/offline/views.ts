@@ -7,7 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ValidationError } from '../../core/errors.js';
 import type { ObjectInfo, ObjectStore } from '../../storage/object-store.js';
 import type { OfflineGroup } from '../model.js';
-import { quoteIdent, quoteLiteral } from './duckdb-io.js';
+import { quoteIdent, quoteLiteral } from '../../table/duckdb-columns.js';
 import { dataListPrefix, isDataFile, offlineSchema } from './layout.js';
 
 /** Column names per Parquet file, keyed by object key + size + mtime (files are immutable once written). */

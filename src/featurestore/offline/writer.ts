@@ -12,7 +12,7 @@ import type { Column, ColumnTable } from '../../core/columns.js';
 import { ValidationError } from '../../core/errors.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import type { OfflineGroup } from '../model.js';
-import { insertTable, quoteIdent, quoteLiteral } from './duckdb-io.js';
+import { insertTable, quoteIdent, quoteLiteral } from '../../table/duckdb-columns.js';
 import { HOUR_MS, objectKey, randomSuffix, sqlTypeOf } from './layout.js';
 import type { SpooledRow } from './spool.js';
 
@@ -164,6 +164,11 @@ export async function writeFeatureColumns(target: WriteTarget, table: ColumnTabl
   }
   const byName = new Map(table.columns.map((c) => [c.name, c]));
   const defs = target.group.definitions;
+  const known = new Set(defs.map((d) => d.FeatureName));
+  const unknown = table.columns.filter((c) => !known.has(c.name)).map((c) => c.name);
+  if (unknown.length > 0) {
+    throw new ValidationError([{ path: 'table.columns', message: `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a feature' : 'are not features'} of feature group "${target.group.name}"` }]);
+  }
   const present = defs.map((d) => byName.get(d.FeatureName)).filter((c): c is Column => c !== undefined);
   const staged: ColumnTable = {
     length: n,
