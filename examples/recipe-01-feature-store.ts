@@ -20,7 +20,7 @@ export interface Recipe1Result {
 export async function recipe1(platform: Platform, log: (line: string) => void, options: { rows?: number; seed?: number; progress?: Progress } = {}): Promise<Recipe1Result> {
   const rows = options.rows ?? 1000;
   log(`[recipe 1] generating ${rows} scholarship rows (80% male, scores 60..100, approved = math+science+technology > 240, first 60% forced approved, shuffled)`);
-  const table = generateScholarship({ rows, seed: options.seed ?? 42, eventTime: Math.round(platform.clock.now() / 1000) });
+  const table = generateScholarship({ rows, seed: options.seed ?? 42, eventTime: Math.floor(platform.clock.now() / 1000) });
 
   const featureGroup = platform.featureStore.featureGroup(FEATURE_GROUP_NAME);
   try {

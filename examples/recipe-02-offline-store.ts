@@ -72,7 +72,7 @@ WHERE row_num = 1 and
 NOT is_deleted`;
   const latest = await platform.featureStore.query(pit);
   log(`[recipe 2] point-in-time query (latest version per record as of ${asOf}, deleted excluded): ${latest.table.length} rows`);
-  const first = tableToRows(latest.table)[0];
+  const first = tableToRows(latest.table, { timestamps: 'iso' })[0];
   if (first) log(`[recipe 2] e.g. ${JSON.stringify(first)}`);
   return { tableName: table, offlineFiles, paths, rows, pointInTimeRows: latest.table.length };
 }

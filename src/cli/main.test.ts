@@ -59,6 +59,23 @@ describe('plumbline CLI', () => {
     expect(described.out).toMatch(/FeatureGroupStatus\s+Created/);
   });
 
+  it('builds a dataset from a JSON spec into a file', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const spec = join(dir, 'spec.json');
+    const entities = join(dir, 'entities.csv');
+    writeFileSync(entities, 'index,event_time\n7,1700000100.0\n8,1600000000.0\n');
+    writeFileSync(spec, JSON.stringify({ base: { file: entities, recordIdentifierName: 'index', eventTimeFeatureName: 'event_time' }, featureGroups: [{ name: 'scores', includedFeatureNames: ['math'], joinType: 'LEFT_JOIN' }], pointInTimeAccurateJoin: true }));
+    const out = join(dir, 'train.csv');
+    const r = await run('datasets', 'build', '--spec', spec, '--out', out, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ rows: 2 });
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('index,event_time,math');
+    expect(lines[2]).toBe('8,1600000000.0,');
+    const bad = await run('datasets', 'build', '--spec', join(dir, 'missing.json'), '--out', out);
+    expect(bad.code).toBe(2);
+  });
+
   it('prints one readable error line and a catalog exit code, with no stack trace', async () => {
     const missing = await run('records', 'get', 'nope', '1');
     expect(missing.code).toBe(3);

@@ -56,7 +56,7 @@ function oneLine(message: string): string {
 
 /** A plain text table of a column table (at most `limit` rows). */
 export function formatTable(table: ColumnTable, limit = 50): string {
-  const rows = tableToRows(table).slice(0, limit);
+  const rows = tableToRows(table, { timestamps: 'iso' }).slice(0, limit);
   const names = table.columns.map((c) => c.name);
   const cells = rows.map((r) => names.map((n) => (r[n] === null ? 'NULL' : String(r[n]))));
   const widths = names.map((n, i) => Math.max(n.length, ...cells.map((c) => c[i]!.length)));

@@ -135,12 +135,19 @@ export function tableFromRows(rows: Record<string, unknown>[], order?: string[])
   return { length: n, columns };
 }
 
-/** Row objects from a table: for small outputs at the edges (printing, API responses, tests). */
-export function tableToRows(table: ColumnTable): Record<string, number | boolean | string | null>[] {
+/**
+ * Row objects from a table: for small outputs at the edges (printing, API responses, tests). Timestamps
+ * are epoch milliseconds, or ISO-8601 strings with `{ timestamps: 'iso' }`.
+ */
+export function tableToRows(table: ColumnTable, options: { timestamps?: 'ms' | 'iso' } = {}): Record<string, number | boolean | string | null>[] {
+  const iso = options.timestamps === 'iso';
   const out: Record<string, number | boolean | string | null>[] = new Array(table.length);
   for (let i = 0; i < table.length; i++) {
     const row: Record<string, number | boolean | string | null> = {};
-    for (const c of table.columns) row[c.name] = valueAt(c, i);
+    for (const c of table.columns) {
+      const v = valueAt(c, i);
+      row[c.name] = iso && c.type === 'timestamp' && typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : v;
+    }
     out[i] = row;
   }
   return out;

@@ -4,7 +4,7 @@
  * store, typed columns for the offline store, and a reason for every row that cannot be stored.
  * Single records (PutRecord) go through the same path as one-row tables, so both follow one set of rules.
  */
-import type { Column, ColumnTable } from '../core/columns.js';
+import { valueAt, type Column, type ColumnTable } from '../core/columns.js';
 import { parseEventTime } from '../core/time.js';
 import type { FeatureDefinition } from './model.js';
 
@@ -45,7 +45,10 @@ export function encodeTable(table: ColumnTable, definitions: FeatureDefinition[]
     if (!rejected.has(row)) rejected.set(row, reason);
   };
   const byName = new Map(table.columns.map((c) => [c.name, c]));
-  const columns = definitions.map((d) => encodeColumn(d, byName.get(d.FeatureName), n, reject));
+  // The event time gets its own message below, naming what an event time must look like.
+  const ignore = (): void => {};
+  const columns = definitions.map((d) => encodeColumn(d, byName.get(d.FeatureName), n, d.FeatureName === eventTimeFeatureName ? ignore : reject));
+  const rawTime = byName.get(eventTimeFeatureName);
   const idColumn = columns.find((c) => c.definition.FeatureName === recordIdentifierName)!;
   const timeColumn = columns.find((c) => c.definition.FeatureName === eventTimeFeatureName)!;
   const eventTimeMs = new Float64Array(n).fill(NaN);
@@ -53,7 +56,8 @@ export function encodeTable(table: ColumnTable, definitions: FeatureDefinition[]
   for (let i = 0; i < n; i++) {
     if (idColumn.text[i] === null) reject(i, `record identifier "${recordIdentifierName}" is missing`);
     else if (idColumn.text[i]!.length > 2048) reject(i, `record identifier "${recordIdentifierName}" is longer than 2 KB`);
-    const t = timeColumn.text[i];
+    const raw = rawTime ? valueAt(rawTime, i) : null;
+    const t = timeColumn.text[i] ?? (raw === null ? null : String(raw));
     if (t === null) {
       reject(i, `event time "${eventTimeFeatureName}" is missing`);
       continue;

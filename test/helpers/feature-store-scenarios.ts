@@ -119,7 +119,9 @@ export function runFeatureStoreScenarios(backend: ScenarioBackend): void {
         ],
       });
       expect(await fs.putRecord('users', { id: 'u1', t: '2026-01-01T00:00:00Z', score: 1.5, n: 1 })).toEqual({ onlineApplied: true, offlineWritten: true });
+      clock.advance(1000);
       expect((await fs.putRecord('users', { id: 'u1', t: '2025-12-31T00:00:00Z', score: 0.5, n: 0 })).onlineApplied).toBe(false);
+      clock.advance(1000);
       expect((await fs.putRecord('users', [{ FeatureName: 'id', ValueAsString: 'u1' }, { FeatureName: 't', ValueAsString: '2026-01-01T00:00:00Z' }, { FeatureName: 'score', ValueAsString: '2.5' }])).onlineApplied).toBe(true);
       const r = await fs.getRecord('users', 'u1');
       // A put is a full overwrite: n is gone.
@@ -159,6 +161,30 @@ export function runFeatureStoreScenarios(backend: ScenarioBackend): void {
         { id: 'd1', t: '2026-03-01T00:00:00Z', score: null },
         { id: 'd1', t: '2026-04-01T00:00:00Z', score: null },
       ]);
+    });
+
+    it('builds point-in-time datasets from entity rows and from a group', async () => {
+      const fs = platform.featureStore;
+      const entities = tableFromRows(
+        [
+          { id: 'u1', t: '2026-01-01T12:00:00Z', label: 1 },
+          { id: 'u1', t: '2025-12-31T12:00:00Z', label: 0 },
+          { id: 'u1', t: '2025-01-01T00:00:00Z', label: 0 },
+        ],
+        ['id', 't', 'label'],
+      );
+      const dataset = await fs.createDataset({ table: entities, recordIdentifierName: 'id', eventTimeFeatureName: 't' });
+      dataset.withFeatureGroup(await fs.offlineGroup('users'), { includedFeatureNames: ['score'], joinType: 'LEFT_JOIN' }).pointInTimeAccurateJoin();
+      const rows = tableToRows(await dataset.toTable());
+      expect(rows.map((r) => [r.t, r.score])).toEqual([
+        ['2025-01-01T00:00:00Z', null],
+        ['2025-12-31T12:00:00Z', 0.5],
+        ['2026-01-01T12:00:00Z', 2.5],
+      ]);
+      const latest = await fs.createDataset('cookbook-feature-group');
+      const out = await latest.toFile(platform.objectStore.uriOf('datasets/latest.parquet'));
+      expect(out.rows).toBe(1000);
+      expect(await platform.objectStore.exists('datasets/latest.parquet')).toBe(true);
     });
 
     it('batch-gets across groups with errors for unknown groups', async () => {

@@ -20,7 +20,7 @@ export function registerDatasets(program: Command, ctx: CommandContext): void {
     .option('--event-time <seconds>', 'unix seconds for event_time (default: now, rounded to the second)')
     .option('--event-time-spread <seconds>', 'spread event times uniformly over this many seconds after --event-time')
     .action(async (o) => {
-      const eventTime = o.eventTime !== undefined ? Number(o.eventTime) : Math.round(Date.now() / 1000);
+      const eventTime = o.eventTime !== undefined ? Number(o.eventTime) : Math.floor(Date.now() / 1000);
       const spread = o.eventTimeSpread !== undefined ? Number(o.eventTimeSpread) : undefined;
       await writeScholarship(o.out, { rows: o.rows, seed: o.seed, eventTime, ...(spread !== undefined ? { eventTimeSpreadSeconds: spread } : {}) });
       ctx.out().result({ path: o.out, rows: o.rows, seed: o.seed, eventTime }, () => `wrote ${o.rows} rows to ${o.out}`);

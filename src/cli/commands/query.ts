@@ -40,8 +40,8 @@ export function registerQuery(program: Command, ctx: CommandContext): void {
         }
         if (format === 'parquet') throw new ValidationError([{ path: '--format', message: 'parquet needs --out FILE' }]);
         const { table } = await p.featureStore.query(sql);
-        if (format === 'json' || json) ctx.io.stdout.write(stringifyJson(tableToRows(table), 2) + '\n');
-        else if (format === 'jsonl') ctx.io.stdout.write(tableToRows(table).map((r) => stringifyJson(r)).join('\n') + (table.length ? '\n' : ''));
+        if (format === 'json' || json) ctx.io.stdout.write(stringifyJson(tableToRows(table, { timestamps: 'iso' }), 2) + '\n');
+        else if (format === 'jsonl') ctx.io.stdout.write(tableToRows(table, { timestamps: 'iso' }).map((r) => stringifyJson(r)).join('\n') + (table.length ? '\n' : ''));
         else if (format === 'csv') ctx.io.stdout.write(tableToCsv(table, { header: o.header }));
         else ctx.io.stdout.write(formatTable(table) + '\n');
       });

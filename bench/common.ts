@@ -1,0 +1,243 @@
+/**
+ * Shared pieces of the benchmarks: the seeded data set, the feature definitions, temp workspaces, timing and
+ * percentile helpers, Redis key cleanup, and the report shape every benchmark returns.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { ColumnTable } from '../src/core/columns.js';
+import { createRandom } from '../src/core/random.js';
+import type { FeatureDefinition } from '../src/featurestore/model.js';
+
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_SEED = 20240101;
+/** 2024-01-01T00:00:00Z: event times are spread over the following 24 hours (24 hourly Parquet partitions). */
+export const BASE_EVENT_TIME_S = 1_704_067_200;
+export const EVENT_TIME_SPREAD_S = 86_400;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Report
+
+export interface Metric {
+  label: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+export interface Target {
+  label: string;
+  /** e.g. ">= 200000 rows/s". */
+  goal: string;
+  actual: number;
+  unit: string;
+  pass: boolean;
+}
+
+export interface BenchReport {
+  metrics: Metric[];
+  targets: Target[];
+  notes: string[];
+  /** Raw figures for the JSON file. */
+  details: Record<string, unknown>;
+}
+
+export interface BenchResultFile extends BenchReport {
+  name: string;
+  startedAt: string;
+  finishedAt: string;
+  ok: boolean;
+  error?: string;
+  /** Whole-process wall time (from process start to the end of the benchmark), ms. */
+  processWallMs: number;
+  /** Peak resident set size of the process, MB (process.resourceUsage().maxRSS). */
+  peakRssMb: number;
+  machine: { node: string; platform: string; cpus: number; cpuModel: string; totalMemMb: number };
+}
+
+export interface Benchmark {
+  name: string;
+  description: string;
+  run(log: (line: string) => void): Promise<BenchReport>;
+}
+
+export function newReport(): BenchReport {
+  return { metrics: [], targets: [], notes: [], details: {} };
+}
+
+export function peakRssMb(): number {
+  // maxRSS is in kilobytes.
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Data
+
+/** The 8 features: record id, event time, 3 Integral, 2 Fractional, 1 String (6-10 characters, ~8 on average). */
+export const FEATURE_DEFINITIONS: FeatureDefinition[] = [
+  { FeatureName: 'index', FeatureType: 'Integral' },
+  { FeatureName: 'event_time', FeatureType: 'Fractional' },
+  { FeatureName: 'sex', FeatureType: 'Integral' },
+  { FeatureName: 'age', FeatureType: 'Integral' },
+  { FeatureName: 'visits', FeatureType: 'Integral' },
+  { FeatureName: 'score', FeatureType: 'Fractional' },
+  { FeatureName: 'amount', FeatureType: 'Fractional' },
+  { FeatureName: 'segment', FeatureType: 'String' },
+];
+
+export const RECORD_ID = 'index';
+export const EVENT_TIME = 'event_time';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * `rows` rows with unique record ids 0..rows-1, event times (unix seconds with millisecond precision) spread
+ * over one day, and seeded values. Same seed, same table.
+ */
+export function generateTable(rows: number, seed = DEFAULT_SEED): ColumnTable {
+  const random = createRandom(seed);
+  const index = new Float64Array(rows);
+  const eventTime = new Float64Array(rows);
+  const sex = new Float64Array(rows);
+  const age = new Float64Array(rows);
+  const visits = new Float64Array(rows);
+  const score = new Float64Array(rows);
+  const amount = new Float64Array(rows);
+  const segment: (string | null)[] = new Array(rows);
+  for (let i = 0; i < rows; i++) {
+    index[i] = i;
+    eventTime[i] = BASE_EVENT_TIME_S + random.int(0, EVENT_TIME_SPREAD_S * 1000 - 1) / 1000;
+    sex[i] = random.next() < 0.8 ? 1 : 0;
+    age[i] = random.int(18, 90);
+    visits[i] = random.int(0, 10_000);
+    score[i] = random.next() * 100;
+    amount[i] = Math.round(random.next() * 1_000_000) / 100;
+    const len = random.int(6, 10);
+    let s = '';
+    for (let k = 0; k < len; k++) s += ALPHABET[random.uint32() % ALPHABET.length];
+    segment[i] = s;
+  }
+  return {
+    length: rows,
+    columns: [
+      { name: 'index', type: 'int', values: index },
+      { name: 'event_time', type: 'float', values: eventTime },
+      { name: 'sex', type: 'int', values: sex },
+      { name: 'age', type: 'int', values: age },
+      { name: 'visits', type: 'int', values: visits },
+      { name: 'score', type: 'float', values: score },
+      { name: 'amount', type: 'float', values: amount },
+      { name: 'segment', type: 'string', values: segment },
+    ],
+  };
+}
+
+export function numericColumn(table: ColumnTable, name: string): Float64Array {
+  const c = table.columns.find((x) => x.name === name);
+  if (!c || c.type === 'string' || c.type === 'bool') throw new Error(`no numeric column ${name}`);
+  return c.values;
+}
+
+export function stringColumn(table: ColumnTable, name: string): (string | null)[] {
+  const c = table.columns.find((x) => x.name === name);
+  if (!c || c.type !== 'string') throw new Error(`no string column ${name}`);
+  return c.values;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Workspaces and services
+
+export async function tempWorkspace(label: string): Promise<{ home: string; remove(): Promise<void> }> {
+  const home = await mkdtemp(join(tmpdir(), `plumbline-bench-${label}-`));
+  return { home, remove: () => rm(home, { recursive: true, force: true }) };
+}
+
+/** A key prefix no other run uses. */
+export function uniquePrefix(label: string): string {
+  return `plumbline-bench-${label}-${process.pid}-${Date.now().toString(36)}`;
+}
+
+/** Deletes every Redis key starting with `prefix`. Returns how many were removed. */
+export async function deleteRedisKeys(prefix: string): Promise<number> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  let removed = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 10_000);
+      cursor = next;
+      if (keys.length > 0) removed += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return removed;
+}
+
+export async function redisAvailable(): Promise<boolean> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Timing and statistics
+
+export async function timed<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Nearest-rank percentile (p in [0, 100]) of an ascending sorted array. */
+export function percentile(sorted: Float64Array | number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+}
+
+export interface LatencySummary {
+  count: number;
+  meanUs: number;
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  p999Us: number;
+  maxUs: number;
+}
+
+export function summarizeUs(samplesUs: Float64Array): LatencySummary {
+  const sorted = Float64Array.from(samplesUs).sort();
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  return {
+    count: sorted.length,
+    meanUs: sum / sorted.length,
+    p50Us: percentile(sorted, 50),
+    p90Us: percentile(sorted, 90),
+    p99Us: percentile(sorted, 99),
+    p999Us: percentile(sorted, 99.9),
+    maxUs: sorted[sorted.length - 1]!,
+  };
+}
+
+export function round(value: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
