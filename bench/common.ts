@@ -241,3 +241,75 @@ export function round(value: number, digits = 2): number {
 }
 
 export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+// ---------------------------------------------------------------------------------------------------------------
+// Ingest phases and CPU
+
+/**
+ * A Progress that timestamps the phases of `featureStore.ingest`, which (src/featurestore/ingest.ts) ticks
+ * once per encoded chunk up to the row count, then writes the offline store, then ticks once per online batch.
+ * Offline time is estimated as (first online tick - end of encoding - one batch interval x workers).
+ */
+export class IngestPhaseClock {
+  private t0 = 0;
+  private ticked = 0;
+  private encodedAt: number | undefined;
+  private firstOnlineAt: number | undefined;
+  private onlineTicks = 0;
+  private doneAt: number | undefined;
+
+  constructor(
+    private readonly rows: number,
+    private readonly workers: number,
+  ) {}
+
+  readonly progress = {
+    start: (): void => {
+      this.t0 = performance.now();
+    },
+    tick: (n = 1): void => {
+      const now = performance.now();
+      const before = this.ticked;
+      this.ticked += n;
+      if (before < this.rows) {
+        if (this.ticked >= this.rows) this.encodedAt = now;
+        return;
+      }
+      this.onlineTicks++;
+      this.firstOnlineAt ??= now;
+    },
+    done: (): void => {
+      this.doneAt = performance.now();
+    },
+  };
+
+  /** Phase durations in ms (undefined where the ticks did not allow an estimate). */
+  phases(): { encodeMs?: number; offlineMs?: number; onlineMs?: number; onlineBatches: number } {
+    if (this.encodedAt === undefined || this.doneAt === undefined) return { onlineBatches: this.onlineTicks };
+    const encodeMs = this.encodedAt - this.t0;
+    if (this.firstOnlineAt === undefined || this.onlineTicks < 2) return { encodeMs, offlineMs: this.doneAt - this.encodedAt, onlineBatches: this.onlineTicks };
+    const interval = (this.doneAt - this.firstOnlineAt) / (this.onlineTicks - 1);
+    const firstBatch = interval * Math.min(this.workers, this.onlineTicks);
+    const offlineMs = Math.max(0, this.firstOnlineAt - this.encodedAt - firstBatch);
+    return { encodeMs, offlineMs, onlineMs: this.doneAt - this.encodedAt - offlineMs, onlineBatches: this.onlineTicks };
+  }
+}
+
+/** CPU seconds used by the Redis server so far (INFO cpu: used_cpu_user + used_cpu_sys). */
+export async function redisServerCpuSeconds(): Promise<number> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    const info = await redis.info('cpu');
+    const get = (name: string): number => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? NaN);
+    return get('used_cpu_user') + get('used_cpu_sys');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** CPU seconds of this process (all threads, DuckDB's included). */
+export function processCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}

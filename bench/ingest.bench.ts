@@ -17,14 +17,18 @@ import {
   deleteRedisKeys,
   fmtInt,
   generateTable,
+  IngestPhaseClock,
   newReport,
+  processCpuSeconds,
   redisAvailable,
+  redisServerCpuSeconds,
   round,
   tempWorkspace,
   timed,
   uniquePrefix,
   type BenchReport,
   type Benchmark,
+  type Metric,
 } from './common.js';
 import { duckdbFloor, sqliteFloor } from './floor.js';
 
@@ -45,6 +49,12 @@ interface IngestRun {
   onlineApplied: number | null;
   offlineFiles: number;
   ingestReportedSeconds: number;
+  /** Phase estimates from the progress ticks, ms. */
+  phases: { encodeMs?: number; offlineMs?: number; onlineMs?: number; onlineBatches: number };
+  /** CPU seconds of the benchmark process during the ingest call (all threads). */
+  processCpuS: number;
+  /** CPU seconds of redis-server during the ingest call (Redis runs only). */
+  redisCpuS: number | null;
 }
 
 async function plumblineIngest(table: ColumnTable, backend: 'sqlite' | 'redis', workers: number): Promise<IngestRun> {
@@ -67,7 +77,12 @@ async function plumblineIngest(table: ColumnTable, backend: 'sqlite' | 'redis', 
         featureDefinitions: FEATURE_DEFINITIONS,
         enableOnlineStore: true,
       });
-      const { ms, value: result } = await timed(() => platform.featureStore.ingest(GROUP, table, { workers }));
+      const clock = new IngestPhaseClock(table.length, workers);
+      const redisCpu0 = backend === 'redis' ? await redisServerCpuSeconds() : 0;
+      const cpu0 = processCpuSeconds();
+      const { ms, value: result } = await timed(() => platform.featureStore.ingest(GROUP, table, { workers, progress: clock.progress }));
+      const processCpuS = processCpuSeconds() - cpu0;
+      const redisCpuS = backend === 'redis' ? (await redisServerCpuSeconds()) - redisCpu0 : null;
       // Spot check: the last row is readable online with all 8 features.
       const last = await platform.featureStore.getRecord(GROUP, String(table.length - 1));
       if ((last.Record?.length ?? 0) !== FEATURE_DEFINITIONS.length) throw new Error(`getRecord after ingest returned ${JSON.stringify(last)}`);
@@ -84,6 +99,9 @@ async function plumblineIngest(table: ColumnTable, backend: 'sqlite' | 'redis', 
         onlineApplied: result.online?.applied ?? null,
         offlineFiles: result.offline?.files.length ?? 0,
         ingestReportedSeconds: round(result.seconds, 3),
+        phases: Object.fromEntries(Object.entries(clock.phases()).map(([k, v]) => [k, round(v, 0)])) as IngestRun['phases'],
+        processCpuS: round(processCpuS, 2),
+        redisCpuS: redisCpuS === null ? null : round(redisCpuS, 2),
       };
     } finally {
       await platform.close();
@@ -92,6 +110,17 @@ async function plumblineIngest(table: ColumnTable, backend: 'sqlite' | 'redis', 
     await ws.remove();
     if (backend === 'redis') await deleteRedisKeys(prefix);
   }
+}
+
+function phaseMetrics(label: string, run: IngestRun): Metric[] {
+  const out: Metric[] = [];
+  const p = run.phases;
+  if (p.encodeMs !== undefined) out.push({ label: `  ${label}: validate + encode`, value: p.encodeMs, unit: 'ms' });
+  if (p.offlineMs !== undefined) out.push({ label: `  ${label}: offline Parquet write (≈)`, value: p.offlineMs, unit: 'ms' });
+  if (p.onlineMs !== undefined) out.push({ label: `  ${label}: online writes (≈, ${p.onlineBatches} batches)`, value: p.onlineMs, unit: 'ms' });
+  out.push({ label: `  ${label}: CPU of this process (all threads)`, value: run.processCpuS, unit: 's' });
+  if (run.redisCpuS !== null) out.push({ label: `  ${label}: CPU of redis-server`, value: run.redisCpuS, unit: 's' });
+  return out;
 }
 
 export const benchmark: Benchmark = {
@@ -136,11 +165,13 @@ export const benchmark: Benchmark = {
       { label: 'plumbline ingest, SQLite online (wall)', value: round(sqlite.ingestMs, 0), unit: 'ms' },
       { label: 'plumbline ingest, SQLite online', value: sqlite.rowsPerS, unit: 'rows/s' },
       { label: 'plumbline / floor', value: round(ratio, 2), unit: 'x' },
+      ...phaseMetrics('SQLite run', sqlite),
     );
     if (redis) {
       report.metrics.push(
         { label: `plumbline ingest, Redis online, workers=${REDIS_WORKERS} (wall)`, value: round(redis.ingestMs, 0), unit: 'ms' },
         { label: `plumbline ingest, Redis online, workers=${REDIS_WORKERS}`, value: redis.rowsPerS, unit: 'rows/s' },
+        ...phaseMetrics('Redis run', redis),
       );
     }
     report.targets.push({
