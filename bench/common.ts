@@ -2,6 +2,7 @@
  * Shared pieces of the benchmarks: the seeded data set, the feature definitions, temp workspaces, timing and
  * percentile helpers, Redis key cleanup, and the report shape every benchmark returns.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,11 @@ export interface BenchResultFile extends BenchReport {
   /** Peak resident set size of the process, MB (process.resourceUsage().maxRSS). */
   peakRssMb: number;
   machine: { node: string; platform: string; cpus: number; cpuModel: string; totalMemMb: number };
+  /**
+   * How busy the machine was meanwhile: `otherCpuShare` is the share of all cores used by other processes
+   * (redis-server and redis-benchmark included) while the benchmark ran; null without /proc/stat.
+   */
+  machineLoad: { busyShare: number | null; ownCpuShare: number; otherCpuShare: number | null; loadavgStart: number[]; loadavgEnd: number[] };
 }
 
 export interface Benchmark {
@@ -312,4 +318,39 @@ export async function redisServerCpuSeconds(): Promise<number> {
 export function processCpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Machine load (the benchmarks share a small machine; other work there skews them)
+
+interface CpuSnapshot {
+  busy: number;
+  total: number;
+}
+
+/** Machine-wide CPU jiffies from /proc/stat (undefined where it does not exist). */
+export function cpuSnapshot(): CpuSnapshot | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = f.slice(0, 8).reduce((s, v) => s + v, 0);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy share of all cores between two snapshots, 0..1. */
+export function busyShare(a: CpuSnapshot, b: CpuSnapshot): number {
+  const total = b.total - a.total;
+  return total > 0 ? (b.busy - a.busy) / total : 0;
+}
+
+/** Busy share of the machine over `ms`, 0..1 (undefined without /proc/stat). */
+export async function sampleBusyShare(ms: number): Promise<number | undefined> {
+  const a = cpuSnapshot();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = cpuSnapshot();
+  return a && b ? busyShare(a, b) : undefined;
 }

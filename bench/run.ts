@@ -4,20 +4,26 @@
  * readable report and writes `bench/results/<name>.json`; a summary of every target closes the run.
  *
  * Options: `--list` prints the benchmarks; `--in-process` runs them in this process (debugging; peak RSS is
- * then cumulative). The exit code is 1 when a benchmark failed to run (a missed target is reported, not fatal).
+ * then cumulative); `--no-wait` starts each benchmark at once instead of first waiting (up to
+ * BENCH_QUIET_WAIT_S, default 90 s) for other processes to leave the CPU. Each report says how much CPU other
+ * processes used while it ran. The exit code is 1 when a benchmark failed to run (a missed target is reported, not fatal).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { peakRssMb, round, type BenchResultFile, type Benchmark } from './common.js';
+import { busyShare, cpuSnapshot, peakRssMb, round, sampleBusyShare, type BenchResultFile, type Benchmark } from './common.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = join(BENCH_DIR, 'results');
 const THIS_FILE = fileURLToPath(import.meta.url);
 /** A benchmark still running after this is killed (each is meant to take under ~2 minutes). */
 const CHILD_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 6 * 60_000);
+/** Before each benchmark, wait up to this long for other processes to leave the CPU (`--no-wait` skips). */
+const QUIET_WAIT_MS = Number(process.env.BENCH_QUIET_WAIT_S ?? 90) * 1000;
+/** Busy share of all cores (0..1) under which the machine counts as quiet. */
+const QUIET_SHARE = 0.15;
 
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   ingest: async () => (await import('./ingest.bench.js')).benchmark,
@@ -43,6 +49,13 @@ function printReport(r: BenchResultFile): void {
     for (const t of r.targets) lines.push(`    [${t.pass ? 'PASS' : 'MISS'}] ${t.label}: ${formatValue(t.actual, t.unit)} (goal ${t.goal})`);
   }
   lines.push(`  process: wall ${(r.processWallMs / 1000).toFixed(1)} s, peak RSS ${r.peakRssMb.toFixed(0)} MB`);
+  const other = r.machineLoad.otherCpuShare;
+  if (other !== null) {
+    lines.push(
+      `  machine: other processes used ${(other * 100).toFixed(0)}% of the ${r.machine.cpus} cores meanwhile (this process ${(r.machineLoad.ownCpuShare * 100).toFixed(0)}%)` +
+        (other > QUIET_SHARE ? ': figures are likely skewed by other work' : ''),
+    );
+  }
   for (const n of r.notes) lines.push(`  note: ${n}`);
   lines.push(`  json: ${relative(process.cwd(), resultPath(r.name))}`);
   console.log(lines.join('\n'));
@@ -57,19 +70,44 @@ function machine(): BenchResultFile['machine'] {
 async function runOne(name: string): Promise<BenchResultFile> {
   const startedAt = new Date().toISOString();
   const log = (line: string): void => console.log(`[${name}] ${line}`);
+  const load0 = { snap: cpuSnapshot(), cpu: process.cpuUsage(), at: performance.now(), avg: loadavg() };
+  const machineLoad = (): BenchResultFile['machineLoad'] => {
+    const snap = cpuSnapshot();
+    const cpu = process.cpuUsage(load0.cpu);
+    const wallS = (performance.now() - load0.at) / 1000;
+    const own = (cpu.user + cpu.system) / 1e6 / (wallS * cpus().length);
+    const busy = load0.snap && snap ? busyShare(load0.snap, snap) : null;
+    return {
+      busyShare: busy === null ? null : round(busy, 3),
+      ownCpuShare: round(own, 3),
+      otherCpuShare: busy === null ? null : round(Math.max(0, busy - own), 3),
+      loadavgStart: load0.avg.map((v) => round(v, 2)),
+      loadavgEnd: loadavg().map((v) => round(v, 2)),
+    };
+  };
   let file: BenchResultFile;
   try {
     const bench = await BENCHMARKS[name]!();
     log(bench.description);
     const report = await bench.run(log);
-    file = { name, startedAt, finishedAt: new Date().toISOString(), ok: true, processWallMs: round(performance.now(), 0), peakRssMb: round(peakRssMb(), 1), machine: machine(), ...report };
+    file = { name, startedAt, finishedAt: new Date().toISOString(), ok: true, processWallMs: round(performance.now(), 0), peakRssMb: round(peakRssMb(), 1), machine: machine(), machineLoad: machineLoad(), ...report };
   } catch (e) {
     const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    file = { name, startedAt, finishedAt: new Date().toISOString(), ok: false, error, processWallMs: round(performance.now(), 0), peakRssMb: round(peakRssMb(), 1), machine: machine(), metrics: [], targets: [], notes: [], details: {} };
+    file = { name, startedAt, finishedAt: new Date().toISOString(), ok: false, error, processWallMs: round(performance.now(), 0), peakRssMb: round(peakRssMb(), 1), machine: machine(), machineLoad: machineLoad(), metrics: [], targets: [], notes: [], details: {} };
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(resultPath(name), JSON.stringify(file, null, 2) + '\n');
   return file;
+}
+
+/** Waits (up to QUIET_WAIT_MS) until other processes leave most of the CPU free. */
+async function waitForQuiet(): Promise<void> {
+  const deadline = performance.now() + QUIET_WAIT_MS;
+  let share = await sampleBusyShare(2000);
+  if (share === undefined || share < QUIET_SHARE) return;
+  console.log(`machine busy: ${(share * 100).toFixed(0)}% of all cores in use by other processes; waiting up to ${QUIET_WAIT_MS / 1000} s for it to settle`);
+  while (share !== undefined && share >= QUIET_SHARE && performance.now() < deadline) share = await sampleBusyShare(3000);
+  console.log(share !== undefined && share < QUIET_SHARE ? 'machine quiet, starting' : `still ${(share! * 100).toFixed(0)}% busy; starting anyway`);
 }
 
 /** Runs one benchmark in a child process; returns its JSON (or a failure record). */
@@ -99,6 +137,7 @@ function runChild(name: string): Promise<BenchResultFile> {
           processWallMs: round(performance.now() - started, 0),
           peakRssMb: NaN,
           machine: machine(),
+          machineLoad: { busyShare: null, ownCpuShare: 0, otherCpuShare: null, loadavgStart: [], loadavgEnd: loadavg().map((v) => round(v, 2)) },
           metrics: [],
           targets: [],
           notes: [],
@@ -134,10 +173,11 @@ async function main(): Promise<void> {
     process.exit(result.ok ? 0 : 1);
   }
   if (args.includes('--list') || args.includes('--help')) {
-    console.log(`usage: npm run bench [-- [--in-process] [name ...]]\nbenchmarks: ${Object.keys(BENCHMARKS).join(', ')}`);
+    console.log(`usage: npm run bench [-- [--no-wait] [--in-process] [name ...]]\nbenchmarks: ${Object.keys(BENCHMARKS).join(', ')}`);
     return;
   }
   const inProcess = args.includes('--in-process');
+  const wait = !args.includes('--no-wait');
   const names = args.filter((a) => !a.startsWith('--'));
   const unknown = names.filter((n) => !(n in BENCHMARKS));
   if (unknown.length > 0) {
@@ -149,6 +189,7 @@ async function main(): Promise<void> {
   console.log(`plumbline benchmarks: ${selected.join(', ')} (${machine().cpus} cores, Node ${process.version})`);
   const results: BenchResultFile[] = [];
   for (const name of selected) {
+    if (wait) await waitForQuiet();
     if (inProcess) {
       const r = await runOne(name);
       printReport(r);

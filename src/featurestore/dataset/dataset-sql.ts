@@ -182,6 +182,9 @@ function finalSelect(plan: DatasetPlan): string {
   });
   const order = [`b.${q(plan.base.recordIdentifierName)} NULLS LAST`, `b.${ET} NULLS LAST`];
   plan.targets.forEach((_, idx) => order.push(`t${idx + 1}.${KEY} NULLS LAST`));
+  // Every output column breaks the remaining ties, so equal keys still come out in one fixed order.
+  order.push(...plan.baseOutputs.map((o) => `b.${q(o.column)} NULLS LAST`));
+  plan.targets.forEach((t, idx) => order.push(...t.outputs.map((o) => `t${idx + 1}.${q(o.column)} NULLS LAST`)));
   let sql = `SELECT ${cols.join(',\n       ')}\nFROM base b`;
   for (const j of joins) sql += `\n  ${j}`;
   if (where.length) sql += `\nWHERE ${where.join('\n  AND ')}`;

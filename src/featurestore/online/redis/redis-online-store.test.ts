@@ -103,6 +103,24 @@ async function keysOf(client: Redis, prefix: string): Promise<string[]> {
     }
   });
 
+  it('works through a client with its own keyPrefix option', async () => {
+    const keyPrefix = uniqueTestName('pl_online');
+    const prefixed = new Redis(url!, { keyPrefix: `${keyPrefix}:client:ключ:` });
+    const store = await RedisOnlineStore.open({ client: prefixed, keyPrefix: 'store' });
+    try {
+      await store.writeBatch('users', [w('b', 1), w('a', 1), w('dead', 1, 1)], Date.now());
+      expect((await store.listRecords('users', { maxResults: 10, includeSoftDeleted: true }, Date.now())).recordIds).toEqual(['a', 'b']);
+      expect((await store.readBatch('users', ['a'], Date.now()))[0]?.values).toEqual({ v: '1' });
+      expect(await client.exists(`${keyPrefix}:client:ключ:store:fg:users:r:a`)).toBe(1);
+      await store.dropGroup('users');
+      expect(await keysOf(client, keyPrefix)).toEqual([]);
+    } finally {
+      await store.close();
+      prefixed.disconnect();
+      await deleteKeys(client, keyPrefix);
+    }
+  });
+
   it('close() quits a client it created but leaves an injected one open', async () => {
     const keyPrefix = uniqueTestName('pl_online');
     const injected = await RedisOnlineStore.open({ client, keyPrefix });
@@ -150,7 +168,20 @@ async function keysOf(client: Redis, prefix: string): Promise<string[]> {
         expect(isPlatformError(error) && error.code).toBe('STORE_UNAVAILABLE');
         expect((error as Error).message).toMatch(/^redis online store (writeBatch|softDelete|hardDelete) users failed: WRONGTYPE/);
       }
+      // Past the first pipelined chunk too, without unhandled rejections from the other chunks.
+      const many = Array.from({ length: 2500 }, (_, i) => w(i === 1700 ? 'x' : `ok${i}`, 1));
+      const error = await store.writeBatch('users', many, Date.now()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isPlatformError(error) && error.code).toBe('STORE_UNAVAILABLE');
       // MGET answers nil for a key of another type: a read sees no record rather than failing.
+      await client.set(`${keyPrefix}:fg:users:r:garbled`, 'not a record');
+      const garbled = await store.readBatch('users', ['garbled'], Date.now()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isPlatformError(garbled) && garbled.code).toBe('STORE_UNAVAILABLE');
       expect(await store.readBatch('users', ['x'], Date.now())).toEqual([undefined]);
     } finally {
       await store.close();

@@ -12,8 +12,9 @@
  * of each id in memory.
  *
  * Writes and deletes go through Lua scripts (EVALSHA, see redis-scripts.ts) that compare event times on
- * the server; a batch is sent as pipelined script calls of up to 1,000 writes each, so each chunk is atomic
- * but a batch as a whole is not. Expiry is native (PXAT), and reads also filter on `now`. Group names must not
+ * the server; a batch is sent as pipelined script calls of up to 1,000 writes each. Nothing interleaves with
+ * a chunk, but Redis does not roll a script back: if one fails (say a foreign key of another type), the writes
+ * before it stay applied, as do earlier chunks. Expiry is native (PXAT), and reads also filter on `now`. Group names must not
  * contain ':' (SageMaker names cannot), or their keys could meet another group's. Not for Redis Cluster: a
  * script touches keys of many slots.
  */
@@ -56,6 +57,8 @@ export class RedisOnlineStore implements OnlineStore {
   readonly capabilities: OnlineStoreCapabilities = { ttl: 'native' };
   private readonly scripts: ScriptCommands;
   private readonly registryKey: string;
+  /** ioredis's own `keyPrefix` option, which it prepends to every key it sends. */
+  private readonly clientKeyPrefix: string;
   private closed = false;
 
   private constructor(
@@ -70,6 +73,7 @@ export class RedisOnlineStore implements OnlineStore {
     client.defineCommand('plumblineOnlineDrop', { lua: DROP_LUA });
     this.scripts = client as unknown as ScriptCommands;
     this.registryKey = `${keyPrefix}:groups`;
+    this.clientKeyPrefix = String(client.options.keyPrefix ?? '');
   }
 
   /** Opens a store on `options.client`, or connects a new client to `options.url` (failing fast if Redis is unreachable). */
@@ -120,15 +124,14 @@ export class RedisOnlineStore implements OnlineStore {
     const prefix = this.recordPrefix(group);
     const keys = new Array<string>(recordIds.length);
     for (let i = 0; i < recordIds.length; i++) keys[i] = prefix + recordIds[i];
-    let stored: (string | null)[];
     try {
-      stored = await this.client.mget(keys);
+      const stored = await this.client.mget(keys);
+      const out = new Array<OnlineRecord | undefined>(recordIds.length);
+      for (let i = 0; i < recordIds.length; i++) out[i] = decodeRecord(recordIds[i]!, stored[i], nowMs);
+      return out;
     } catch (e) {
       throw toStoreError(STORE, `readBatch ${group}`, e);
     }
-    const out = new Array<OnlineRecord | undefined>(recordIds.length);
-    for (let i = 0; i < recordIds.length; i++) out[i] = decodeRecord(recordIds[i]!, stored[i], nowMs);
-    return out;
   }
 
   softDelete(group: string, recordId: string, eventTimeMs: number, nowMs: number): Promise<DeleteOutcome> {
@@ -231,17 +234,18 @@ export class RedisOnlineStore implements OnlineStore {
   private writeChunk(target: ScriptCommands, group: string, writes: OnlineWrite[], start: number, end: number, now: number): Promise<unknown> {
     const prefix = this.recordPrefix(group);
     const keys = new Array<string>(2 + end - start);
-    const args = new Array<string | number>(2 + 2 * (end - start));
+    const args = new Array<string | number>(3 + end - start);
     keys[0] = this.registryKey;
     keys[1] = this.indexKey(group);
     args[0] = now;
     args[1] = group;
-    for (let i = start, k = 2, a = 2; i < end; i++, k++, a += 2) {
+    // The script cuts record ids out of the keys (as Redis sees them, after any client-side key prefix).
+    args[2] = Buffer.byteLength(this.clientKeyPrefix + prefix);
+    for (let i = start, k = 2; i < end; i++, k++) {
       const w = writes[i]!;
       keys[k] = prefix + w.recordId;
-      args[a] = w.recordId;
       // Number-to-string is the JSON spelling of a finite number, so the header parses in Lua and in JSON.
-      args[a + 1] = `[${w.eventTimeMs},${w.expiresAtMs === null ? 'null' : w.expiresAtMs},0,${JSON.stringify(w.values)}]`;
+      args[k + 1] = `[${w.eventTimeMs},${w.expiresAtMs === null ? 'null' : w.expiresAtMs},0,${JSON.stringify(w.values)}]`;
     }
     return target.plumblineOnlineWrite(keys.length, keys, args);
   }

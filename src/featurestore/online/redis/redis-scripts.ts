@@ -22,18 +22,20 @@ end
 
 /**
  * Conditional writes, in order. KEYS: registry, index, then one record key per write. ARGV: now, group,
- * then (record id, encoded record) per write. Returns one character per write: '1' applied, '0' stale.
- * An applied write that is already expired deletes the record instead; a later expiry is a PXAT on the key,
- * rounded up so Redis never drops a record before the store would call it expired.
+ * the byte length of the record keys' prefix (the record id follows it), then one encoded record per write.
+ * Returns one character per write: '1' applied, '0' stale. An applied write that is already expired deletes
+ * the record instead; a later expiry is a PXAT on the key, rounded up so Redis never drops a record before
+ * the store would call it expired. A key that exists is already in the index, so only new keys are added.
  */
 export const WRITE_LUA = `${PARSE_HEAD}
 local now = tonumber(ARGV[1])
+local idFrom = tonumber(ARGV[3]) + 1
 local index = KEYS[2]
 local flags = {}
 local n = #KEYS - 2
 for i = 1, n do
   local key = KEYS[i + 2]
-  local payload = ARGV[2 * i + 2]
+  local payload = ARGV[i + 3]
   local e, x = parse(payload)
   local head = redis.call('GETRANGE', key, 0, 63)
   local applied = true
@@ -45,13 +47,13 @@ for i = 1, n do
   if applied then
     if x == 'null' then
       redis.call('SET', key, payload)
-      if not stored then redis.call('ZADD', index, 0, ARGV[2 * i + 1]) end
+      if not stored then redis.call('ZADD', index, 0, string.sub(key, idFrom)) end
     elseif tonumber(x) > now then
       redis.call('SET', key, payload, 'PXAT', string.format('%.0f', math.ceil(tonumber(x))))
-      if not stored then redis.call('ZADD', index, 0, ARGV[2 * i + 1]) end
+      if not stored then redis.call('ZADD', index, 0, string.sub(key, idFrom)) end
     elseif stored then
       redis.call('DEL', key)
-      redis.call('ZREM', index, ARGV[2 * i + 1])
+      redis.call('ZREM', index, string.sub(key, idFrom))
     end
     flags[i] = '1'
   else
