@@ -159,7 +159,13 @@ function printSummary(results: BenchResultFile[]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const fmt = (row: string[]): string => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   console.log(['', '=== summary', fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n'));
-  for (const r of results) console.log(`${r.name}: wall ${(r.processWallMs / 1000).toFixed(1)} s, peak RSS ${Number.isNaN(r.peakRssMb) ? '?' : r.peakRssMb.toFixed(0)} MB`);
+  for (const r of results) {
+    const other = r.machineLoad.otherCpuShare;
+    console.log(
+      `${r.name}: wall ${(r.processWallMs / 1000).toFixed(1)} s, peak RSS ${Number.isNaN(r.peakRssMb) ? '?' : r.peakRssMb.toFixed(0)} MB` +
+        (other === null ? '' : `, other processes' CPU ${(other * 100).toFixed(0)}%`),
+    );
+  }
 }
 
 async function main(): Promise<void> {

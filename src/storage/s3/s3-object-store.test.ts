@@ -4,40 +4,30 @@
  * and the client settings.
  */
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { S3Options } from '../../config/index.js';
+import { startS3rver, type TestS3 } from '../../../test/helpers/s3rver.js';
 import { runObjectStoreContract } from '../object-store.contract.js';
 import { s3ClientConfig } from './s3-client.js';
 import { S3ObjectStore } from './s3-object-store.js';
 
-/** The slice of s3rver's API used here (it ships no types). */
-interface S3rver {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-type S3rverOptions = { address: string; port: number; silent: boolean; directory: string; configureBuckets: { name: string }[] };
-const S3rver = createRequire(import.meta.url)('s3rver') as new (options: S3rverOptions) => S3rver;
-
 const BUCKET = 'plumbline-test';
-let server: S3rver;
+let server: TestS3;
 let dir: string;
 let s3: S3Options;
 let stores = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'plumbline-s3-store-'));
-  server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dir, 'server'), configureBuckets: [{ name: BUCKET }] });
-  const { port } = await server.run();
-  s3 = { endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  server = await startS3rver(BUCKET);
+  s3 = { endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true, accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey };
 });
 
 afterAll(async () => {
-  await server?.close();
+  await server?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
