@@ -56,10 +56,18 @@ export interface BenchResultFile extends BenchReport {
   peakRssMb: number;
   machine: { node: string; platform: string; cpus: number; cpuModel: string; totalMemMb: number };
   /**
-   * How busy the machine was meanwhile: `otherCpuShare` is the share of all cores used by other processes
-   * (redis-server and redis-benchmark included) while the benchmark ran; null without /proc/stat.
+   * How busy the machine was meanwhile, as shares of all cores: `otherCpuShare` is what processes other than this
+   * one, its children and redis-server used while the benchmark ran (noise); null without /proc/stat.
    */
-  machineLoad: { busyShare: number | null; ownCpuShare: number; otherCpuShare: number | null; loadavgStart: number[]; loadavgEnd: number[] };
+  machineLoad: {
+    busyShare: number | null;
+    /** This process and the processes it waited for (redis-benchmark). */
+    ownCpuShare: number;
+    redisServerCpuShare: number | null;
+    otherCpuShare: number | null;
+    loadavgStart: number[];
+    loadavgEnd: number[];
+  };
 }
 
 export interface Benchmark {
@@ -311,6 +319,18 @@ export async function redisServerCpuSeconds(): Promise<number> {
     return get('used_cpu_user') + get('used_cpu_sys');
   } finally {
     redis.disconnect();
+  }
+}
+
+/** CPU seconds of the finished child processes this process waited for (redis-benchmark), from /proc/self/stat. */
+export function childrenCpuSeconds(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields after the command: state(3) ... utime(14) stime(15) cutime(16) cstime(17), 1-based in proc(5).
+    return (Number(fields[16 - 3]) + Number(fields[17 - 3])) / 100;
+  } catch {
+    return 0;
   }
 }
 

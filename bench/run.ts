@@ -13,7 +13,17 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { busyShare, cpuSnapshot, peakRssMb, round, sampleBusyShare, type BenchResultFile, type Benchmark } from './common.js';
+import {
+  busyShare,
+  childrenCpuSeconds,
+  cpuSnapshot,
+  peakRssMb,
+  redisServerCpuSeconds,
+  round,
+  sampleBusyShare,
+  type BenchResultFile,
+  type Benchmark,
+} from './common.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = join(BENCH_DIR, 'results');
@@ -52,7 +62,8 @@ function printReport(r: BenchResultFile): void {
   const other = r.machineLoad.otherCpuShare;
   if (other !== null) {
     lines.push(
-      `  machine: other processes used ${(other * 100).toFixed(0)}% of the ${r.machine.cpus} cores meanwhile (this process ${(r.machineLoad.ownCpuShare * 100).toFixed(0)}%)` +
+      `  machine: other processes used ${(other * 100).toFixed(0)}% of the ${r.machine.cpus} cores meanwhile (this benchmark ${(r.machineLoad.ownCpuShare * 100).toFixed(0)}%` +
+        (r.machineLoad.redisServerCpuShare !== null ? `, redis-server ${(r.machineLoad.redisServerCpuShare * 100).toFixed(0)}%)` : ')') +
         (other > QUIET_SHARE ? ': figures are likely skewed by other work' : ''),
     );
   }
@@ -70,17 +81,21 @@ function machine(): BenchResultFile['machine'] {
 async function runOne(name: string): Promise<BenchResultFile> {
   const startedAt = new Date().toISOString();
   const log = (line: string): void => console.log(`[${name}] ${line}`);
-  const load0 = { snap: cpuSnapshot(), cpu: process.cpuUsage(), at: performance.now(), avg: loadavg() };
-  const machineLoad = (): BenchResultFile['machineLoad'] => {
+  const redisCpu = (): Promise<number | null> => redisServerCpuSeconds().catch(() => null);
+  const load0 = { snap: cpuSnapshot(), cpu: process.cpuUsage(), children: childrenCpuSeconds(), redis: await redisCpu(), at: performance.now(), avg: loadavg() };
+  const machineLoad = async (): Promise<BenchResultFile['machineLoad']> => {
     const snap = cpuSnapshot();
     const cpu = process.cpuUsage(load0.cpu);
-    const wallS = (performance.now() - load0.at) / 1000;
-    const own = (cpu.user + cpu.system) / 1e6 / (wallS * cpus().length);
+    const redis = await redisCpu();
+    const capacityS = ((performance.now() - load0.at) / 1000) * cpus().length;
+    const own = ((cpu.user + cpu.system) / 1e6 + childrenCpuSeconds() - load0.children) / capacityS;
+    const redisShare = redis !== null && load0.redis !== null ? (redis - load0.redis) / capacityS : null;
     const busy = load0.snap && snap ? busyShare(load0.snap, snap) : null;
     return {
       busyShare: busy === null ? null : round(busy, 3),
       ownCpuShare: round(own, 3),
-      otherCpuShare: busy === null ? null : round(Math.max(0, busy - own), 3),
+      redisServerCpuShare: redisShare === null ? null : round(redisShare, 3),
+      otherCpuShare: busy === null ? null : round(Math.max(0, busy - own - (redisShare ?? 0)), 3),
       loadavgStart: load0.avg.map((v) => round(v, 2)),
       loadavgEnd: loadavg().map((v) => round(v, 2)),
     };
@@ -90,10 +105,10 @@ async function runOne(name: string): Promise<BenchResultFile> {
     const bench = await BENCHMARKS[name]!();
     log(bench.description);
     const report = await bench.run(log);
-    file = { name, startedAt, finishedAt: new Date().toISOString(), ok: true, processWallMs: round(performance.now(), 0), peakRssMb: round(peakRssMb(), 1), machine: machine(), machineLoad: machineLoad(), ...report };
+    file = { name, startedAt, finishedAt: new Date().toISOString(), ok: true, processWallMs: round(performance.now(), 0), peakRssMb: round(peakRssMb(), 1), machine: machine(), machineLoad: await machineLoad(), ...report };
   } catch (e) {
     const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    file = { name, startedAt, finishedAt: new Date().toISOString(), ok: false, error, processWallMs: round(performance.now(), 0), peakRssMb: round(peakRssMb(), 1), machine: machine(), machineLoad: machineLoad(), metrics: [], targets: [], notes: [], details: {} };
+    file = { name, startedAt, finishedAt: new Date().toISOString(), ok: false, error, processWallMs: round(performance.now(), 0), peakRssMb: round(peakRssMb(), 1), machine: machine(), machineLoad: await machineLoad(), metrics: [], targets: [], notes: [], details: {} };
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(resultPath(name), JSON.stringify(file, null, 2) + '\n');
@@ -137,7 +152,7 @@ function runChild(name: string): Promise<BenchResultFile> {
           processWallMs: round(performance.now() - started, 0),
           peakRssMb: NaN,
           machine: machine(),
-          machineLoad: { busyShare: null, ownCpuShare: 0, otherCpuShare: null, loadavgStart: [], loadavgEnd: loadavg().map((v) => round(v, 2)) },
+          machineLoad: { busyShare: null, ownCpuShare: 0, redisServerCpuShare: null, otherCpuShare: null, loadavgStart: [], loadavgEnd: loadavg().map((v) => round(v, 2)) },
           metrics: [],
           targets: [],
           notes: [],

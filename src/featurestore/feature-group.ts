@@ -25,7 +25,8 @@ import {
 import { inferFeatureDefinitions } from './feature-definitions.js';
 import { ingest, type IngestOptions, type IngestResult } from './ingest.js';
 import type { FeatureDefinition, FeatureGroupDescription } from './model.js';
-import { OfflineQuery } from './offline-query.js';
+import type { OfflineQuery } from './offline-query.js';
+import type { QueryResult } from './offline/offline-session.js';
 import {
   deleteRecord,
   getRecord,
@@ -61,7 +62,7 @@ export class FeatureGroup {
   constructor(
     readonly name: string,
     private readonly ctx: FeatureStoreContext,
-    private readonly queryFactory: (group: FeatureGroup) => Promise<OfflineQuery>,
+    private readonly offline: { athenaQuery(name: string): Promise<OfflineQuery>; query(sql: string): Promise<QueryResult> },
   ) {}
 
   /** Infers definitions from a table (ints -> Integral, floats -> Fractional, strings -> String) and keeps them for `create`. */
@@ -130,6 +131,11 @@ export class FeatureGroup {
 
   /** An Athena-style query object over this group's offline store (`athena_query()` in the SageMaker SDK). */
   athenaQuery(): Promise<OfflineQuery> {
-    return this.queryFactory(this);
+    return this.offline.athenaQuery(this.name);
+  }
+
+  /** Runs a read-only SELECT on the offline store at once (this group's table is named after it). */
+  query(sql: string): Promise<QueryResult> {
+    return this.offline.query(sql);
   }
 }

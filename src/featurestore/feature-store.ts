@@ -36,7 +36,7 @@ export class FeatureStore {
 
   /** A handle on a feature group by name (it need not exist yet: call `create`). */
   featureGroup(name: string): FeatureGroup {
-    return new FeatureGroup(name, this.ctx, (fg) => this.athenaQueryFor(fg.name));
+    return new FeatureGroup(name, this.ctx, { athenaQuery: (n) => this.athenaQueryFor(n), query: (sql) => this.query(sql) });
   }
 
   createFeatureGroup(request: CreateFeatureGroupRequest) {

@@ -15,7 +15,9 @@ export interface ScenarioBackend {
   cleanup?(): Promise<void>;
 }
 
-const T0 = Date.UTC(2026, 10, 26, 10, 0, 0);
+// A whole hour a day ahead of the real clock: Redis expires keys by the real clock, so TTL tests need
+// expiry times in the real future while the injected clock moves past them.
+const T0 = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 86_400_000;
 
 export function runFeatureStoreScenarios(backend: ScenarioBackend): void {
   describe(`feature store on ${backend.name}`, () => {

@@ -4,7 +4,11 @@
  * the writer, synchronous=NORMAL (a crash can lose the last commits, never corrupt the file), and a busy
  * timeout so a second process waits for the write lock. Expiry is lazy: reads filter on `now`,
  * `purgeExpired` deletes. The event-time rule lives in the UPSERT's conflict clause, so it holds for
- * every connection writing the file.
+ * every connection writing the file. A batch is one transaction, written 250 rows per statement.
+ *
+ * Measured choices (8-feature records, batches of 10,000, file in WAL): the multi-row UPSERT beat one
+ * statement per row (~300k rows/s) and comparing event times in JS after a SELECT (~200k rows/s); 16 KiB
+ * pages cut the commit's write() calls; mmap makes a page-cache miss on a point read a memory access.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -274,9 +278,10 @@ export class SqliteOnlineStore implements OnlineStore {
     flags.fill(1, offset, offset + CHUNK);
     if (applied === CHUNK) return;
     const seen = this.seen;
-    seen.clear();
     for (let j = 0; j < CHUNK; j++) seen.add(args[4 * j] as string);
-    if (seen.size < CHUNK) throw REDO_ROW_BY_ROW;
+    const repeats = seen.size < CHUNK;
+    seen.clear();
+    if (repeats) throw REDO_ROW_BY_ROW;
     const staleArgs = this.staleArgs;
     for (let j = 0; j < CHUNK; j++) {
       staleArgs[2 * j] = args[4 * j];
