@@ -22,6 +22,8 @@ export interface PlatformOptions {
   clock?: Clock;
   /** Flush spooled offline writes every N ms (default 5,000; 0 = only on size and close). */
   offlineFlushIntervalMs?: number;
+  /** Physically remove expired online records every N ms (default 60,000; 0 = never). Reads never return them either way. */
+  purgeIntervalMs?: number;
 }
 
 export interface Platform {
@@ -57,6 +59,14 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       ...(options.offlineFlushIntervalMs !== undefined ? { flushIntervalMs: options.offlineFlushIntervalMs } : {}),
     });
     const featureStore = new FeatureStore({ catalog, online, offline, objectStore, clock, region: 'local', account: '000000000000' }, tempDir);
+    const purgeInterval = options.purgeIntervalMs ?? 60_000;
+    const purgeTimer =
+      purgeInterval > 0
+        ? setInterval(() => {
+            featureStore.purgeExpiredRecords().catch(() => {});
+          }, purgeInterval)
+        : undefined;
+    purgeTimer?.unref();
     let closed = false;
     return {
       config,
@@ -66,6 +76,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       async close() {
         if (closed) return;
         closed = true;
+        if (purgeTimer) clearInterval(purgeTimer);
         await offline.close();
         for (const o of opened.reverse()) await o.close();
       },

@@ -36,7 +36,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     out,
     async withPlatform(fn) {
       const home = globals().home;
-      const platform = await createPlatform({ ...(home ? { home } : {}), offlineFlushIntervalMs: 0 });
+      const platform = await createPlatform({ ...(home ? { home } : {}), offlineFlushIntervalMs: 0, purgeIntervalMs: 0 });
       try {
         return await fn(platform);
       } finally {

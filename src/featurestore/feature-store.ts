@@ -120,6 +120,11 @@ export class FeatureStore {
     return writeTableTo(await this.buildDataset(builder), uri, this.ctx.objectStore, this.tempDir, options);
   }
 
+  /** Physically removes online records whose TTL has passed (reads already skip them); returns how many. */
+  purgeExpiredRecords(): Promise<number> {
+    return this.ctx.online.purgeExpired(this.ctx.clock.now());
+  }
+
   /** Moves spooled offline writes into Parquet now (they also move on size, on a timer and on close). */
   flush(): Promise<number> {
     return this.ctx.offline.flush();

@@ -28,7 +28,7 @@ export function runFeatureStoreScenarios(backend: ScenarioBackend): void {
     beforeAll(async () => {
       home = mkdtempSync(join(tmpdir(), 'plumbline-fs-'));
       const config = await backend.config();
-      platform = await createPlatform({ home, clock, offlineFlushIntervalMs: 0, ...(config ? { config } : {}) });
+      platform = await createPlatform({ home, clock, offlineFlushIntervalMs: 0, purgeIntervalMs: 0, ...(config ? { config } : {}) });
     });
     afterAll(async () => {
       await platform?.close();
@@ -219,6 +219,8 @@ export function runFeatureStoreScenarios(backend: ScenarioBackend): void {
       expect((await fs.getRecord('sessions', 'b')).Record).toBeDefined();
       clock.advance(2 * 3_600_000);
       expect(await fs.getRecord('sessions', 'b')).toEqual({});
+      expect(await fs.purgeExpiredRecords()).toBe(2);
+      expect((await fs.listRecords('sessions')).RecordIdentifiers).toEqual([]);
       clock.set(T0);
     });
 
