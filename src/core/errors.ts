@@ -63,6 +63,19 @@ export class StoreError extends PlatformError {
   }
 }
 
+/** Our own errors pass through; driver failures become a StoreError naming the store and the operation. */
+export function toStoreError(store: string, operation: string, e: unknown): PlatformError {
+  if (isPlatformError(e)) return e;
+  // Node's AggregateError (e.g. ECONNREFUSED on both ::1 and 127.0.0.1) has an empty message.
+  if (e instanceof Error && e.message === '') {
+    const parts = e instanceof AggregateError ? e.errors.map((x: unknown) => (x instanceof Error ? x.message : String(x))) : [];
+    const code = (e as { code?: unknown }).code;
+    const why = parts.join('; ') || (typeof code === 'string' ? code : e.name);
+    return new StoreError(store, operation, new Error(why, { cause: e }));
+  }
+  return new StoreError(store, operation, e);
+}
+
 export function isPlatformError(e: unknown): e is PlatformError {
   return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
 }

@@ -4,7 +4,7 @@
  * resumes strictly after it whatever was written meanwhile), input checks worded the same on every backend,
  * and wrapping of driver failures in StoreError.
  */
-import { invalid, isPlatformError, StoreError, type PlatformError } from '../../core/errors.js';
+import { invalid } from '../../core/errors.js';
 import type { OnlineWrite } from '../model.js';
 
 const TOKEN_PREFIX = 'r1.';
@@ -43,15 +43,4 @@ export function checkEventTime(eventTimeMs: number): void {
   if (!Number.isFinite(eventTimeMs)) throw invalid('eventTimeMs', eventTimeMs, 'a finite number of epoch milliseconds');
 }
 
-/** Our own errors pass through; driver failures become a StoreError naming the store and the operation. */
-export function toStoreError(store: string, operation: string, e: unknown): PlatformError {
-  if (isPlatformError(e)) return e;
-  // Node's AggregateError (e.g. ECONNREFUSED on both ::1 and 127.0.0.1) has an empty message.
-  if (e instanceof Error && e.message === '') {
-    const parts = e instanceof AggregateError ? e.errors.map((x: unknown) => (x instanceof Error ? x.message : String(x))) : [];
-    const code = (e as { code?: unknown }).code;
-    const why = parts.join('; ') || (typeof code === 'string' ? code : e.name);
-    return new StoreError(store, operation, new Error(why, { cause: e }));
-  }
-  return new StoreError(store, operation, e);
-}
+export { toStoreError } from '../../core/errors.js';
