@@ -5,6 +5,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../core/clock.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import type { GroupCache } from './group-cache.js';
 import type { FeatureGroupDescription, OfflineGroup } from './model.js';
 import type { OfflineStore } from './offline/index.js';
 import type { OnlineStore } from './online/online-store.js';
@@ -18,6 +19,8 @@ export interface FeatureStoreContext {
   /** Region and account shown in ARNs (`arn:aws:sagemaker:<region>:<account>:feature-group/<name>`). */
   region: string;
   account: string;
+  /** Short-lived cache of group descriptions for the record hot path (see group-cache.ts). */
+  groups?: GroupCache;
 }
 
 export const FEATURE_GROUP_KIND = 'feature-group';

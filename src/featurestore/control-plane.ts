@@ -103,6 +103,7 @@ export async function createFeatureGroup(ctx: FeatureStoreContext, request: Crea
   };
   const record: FeatureGroupRecord = { description, ...(offline ? { dataPrefix } : {}) };
   await ctx.catalog.create(FEATURE_GROUP_KIND, name, record, now);
+  ctx.groups?.invalidate(name);
   return description;
 }
 
@@ -130,6 +131,8 @@ export function nameFromNameOrArn(nameOrArn: string): string {
 export async function loadFeatureGroup(ctx: FeatureStoreContext, nameOrArn: string): Promise<FeatureGroupRecord & { version: number }> {
   if (typeof nameOrArn !== 'string' || nameOrArn === '') throw invalid('featureGroupName', nameOrArn, 'a feature group name');
   const name = nameFromNameOrArn(nameOrArn);
+  const cached = ctx.groups?.get(name);
+  if (cached) return cached;
   let entry = await ctx.catalog.get<FeatureGroupRecord>(FEATURE_GROUP_KIND, name);
   if (!entry && name !== nameOrArn) {
     // ARNs carry the lowercased name; find the group whose name folds to it.
@@ -137,7 +140,9 @@ export async function loadFeatureGroup(ctx: FeatureStoreContext, nameOrArn: stri
     entry = all.find((e) => e.name.toLowerCase() === name.toLowerCase());
   }
   if (!entry) throw new NotFoundError('feature group', name, 'FEATURE_GROUP_NOT_FOUND', `feature group "${name}" not found`);
-  return { ...entry.doc, version: entry.version };
+  const record = { ...entry.doc, version: entry.version };
+  ctx.groups?.set(name, record);
+  return record;
 }
 
 export async function describeFeatureGroup(ctx: FeatureStoreContext, nameOrArn: string): Promise<FeatureGroupDescription> {
@@ -258,7 +263,9 @@ export async function updateFeatureGroup(ctx: FeatureStoreContext, nameOrArn: st
     next.OnlineStoreConfig = ttl === null ? onlineRest : { ...onlineRest, TtlDuration: ttl };
   }
   const updated: FeatureGroupRecord = { description: next, ...(record.dataPrefix ? { dataPrefix: record.dataPrefix } : {}) };
+  ctx.groups?.invalidate(d.FeatureGroupName);
   await ctx.catalog.update(FEATURE_GROUP_KIND, d.FeatureGroupName, updated, now, record.version);
+  ctx.groups?.invalidate(d.FeatureGroupName);
   return next;
 }
 
@@ -276,6 +283,7 @@ export interface DeleteFeatureGroupResult {
  */
 export async function deleteFeatureGroup(ctx: FeatureStoreContext, name: string, options: { purge?: boolean } = {}): Promise<DeleteFeatureGroupResult> {
   if (name.startsWith('arn:')) throw invalid('featureGroupName', name, 'a feature group name (DeleteFeatureGroup does not take an ARN)');
+  ctx.groups?.invalidate(nameFromNameOrArn(name));
   const record = await loadFeatureGroup(ctx, name);
   const d = record.description;
   const offline = offlineGroupOf(record);
@@ -286,7 +294,9 @@ export async function deleteFeatureGroup(ctx: FeatureStoreContext, name: string,
   if (options.purge && record.dataPrefix) {
     purgedObjects = await ctx.objectStore.deletePrefix(record.dataPrefix.replace(/\/data$/, '/'));
   }
-  if (!(await ctx.catalog.delete(FEATURE_GROUP_KIND, d.FeatureGroupName))) {
+  const deleted = await ctx.catalog.delete(FEATURE_GROUP_KIND, d.FeatureGroupName);
+  ctx.groups?.invalidate(d.FeatureGroupName);
+  if (!deleted) {
     throw new PlatformError('CONFLICT', `feature group "${d.FeatureGroupName}" was deleted concurrently`);
   }
   return {

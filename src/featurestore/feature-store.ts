@@ -20,6 +20,7 @@ import {
 import { Dataset, writeTableTo, type DatasetFileOptions } from './dataset-export.js';
 import type { DatasetBuilder, DatasetOptions, EntityRows } from './dataset/index.js';
 import { FeatureGroup } from './feature-group.js';
+import { GroupCache } from './group-cache.js';
 import { ingest, type IngestOptions } from './ingest.js';
 import type { OfflineGroup } from './model.js';
 import type { QueryResult } from './offline/offline-session.js';
@@ -29,10 +30,14 @@ import { batchGetRecord, deleteRecord, getRecord, listRecords, putRecord, type B
 export type ExportFormat = 'csv' | 'parquet' | 'jsonl';
 
 export class FeatureStore {
+  private readonly ctx: FeatureStoreContext;
+
   constructor(
-    private readonly ctx: FeatureStoreContext,
+    ctx: FeatureStoreContext,
     private readonly tempDir: string,
-  ) {}
+  ) {
+    this.ctx = { groups: new GroupCache(), ...ctx };
+  }
 
   /** A handle on a feature group by name (it need not exist yet: call `create`). */
   featureGroup(name: string): FeatureGroup {

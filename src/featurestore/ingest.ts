@@ -98,28 +98,33 @@ export async function ingest(ctx: FeatureStoreContext, groupName: string, source
   const written = table.length - rejected;
   const now = ctx.clock.now();
 
-  let offline: IngestResult['offline'] = null;
+  // The Parquet write runs on DuckDB's threads while the online batches are written here; the ingest is
+  // acknowledged only when both are done, and a re-run after a crash is idempotent online.
   const offlineGroup = offlineGroupOf(group);
-  if (wantOffline && offlineGroup && written > 0) {
-    const files: string[] = [];
-    const typed = mergeValidColumns(chunks);
-    files.push(...(await ctx.offline.writeColumns(offlineGroup, typed.table, { eventTimeMs: typed.eventTimeMs, writeTimeMs: now, apiInvocationTimeMs: now })));
-    offline = { files };
-  } else if (wantOffline) offline = { files: [] };
+  const offlineWrite: Promise<IngestResult['offline']> =
+    wantOffline && offlineGroup && written > 0
+      ? (async () => {
+          const typed = mergeValidColumns(chunks);
+          return { files: await ctx.offline.writeColumns(offlineGroup, typed.table, { eventTimeMs: typed.eventTimeMs, writeTimeMs: now, apiInvocationTimeMs: now }) };
+        })()
+      : Promise.resolve(wantOffline ? { files: [] } : null);
+  // Keep a failed offline write from surfacing as an unhandled rejection while the online writes run.
+  offlineWrite.catch(() => undefined);
 
   let online: IngestResult['online'] = null;
   if (wantOnline) {
     const ttlMs = d.OnlineStoreConfig?.TtlDuration ? ttlToMs(d.OnlineStoreConfig.TtlDuration) : null;
     let applied = 0;
-    const batches: OnlineWrite[][] = [];
+    // Batches are built when a worker takes them, so only `workers` batches of row objects exist at once.
+    const slices: { encoded: EncodedTable; rows: Int32Array }[] = [];
     for (const { encoded, validRows } of chunks) {
-      for (let b = 0; b < validRows.length; b += batchRows) batches.push(onlineWrites(encoded, validRows.subarray(b, Math.min(validRows.length, b + batchRows)), ttlMs));
+      for (let b = 0; b < validRows.length; b += batchRows) slices.push({ encoded, rows: validRows.subarray(b, Math.min(validRows.length, b + batchRows)) });
     }
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < batches.length) {
-        const batch = batches[next]!;
-        batches[next++] = [];
+      while (next < slices.length) {
+        const slice = slices[next++]!;
+        const batch = onlineWrites(slice.encoded, slice.rows, ttlMs);
         const flags = await ctx.online.writeBatch(d.FeatureGroupName, batch, now);
         for (let i = 0; i < flags.length; i++) applied += flags[i]!;
         progress.tick(batch.length);
@@ -127,9 +132,10 @@ export async function ingest(ctx: FeatureStoreContext, groupName: string, source
     };
     // Batches may run concurrently: the event-time rule makes the outcome order-independent except for
     // equal event times of one record id in one input, where the later row wins only with one worker.
-    await Promise.all(Array.from({ length: Math.min(workers, Math.max(1, batches.length)) }, worker));
+    await Promise.all(Array.from({ length: Math.min(workers, Math.max(1, slices.length)) }, worker));
     online = { applied, stale: written - applied };
   }
+  const offline = await offlineWrite;
   progress.done();
   return { featureGroupName: d.FeatureGroupName, rows: table.length, written, rejected, rejections, online, offline, seconds: (performance.now() - started) / 1000 };
 }

@@ -315,6 +315,8 @@ export class OfflineStore {
       await conn.run(`SET temp_directory = ${quoteLiteral(join(this.tempDir, 'duckdb-spill'))}`);
       await conn.run('SET autoinstall_known_extensions = false');
       await conn.run('SET autoload_known_extensions = false');
+      // Parquet files are immutable once written: keep their footers between queries.
+      await conn.run('SET parquet_metadata_cache = true');
       await conn.run(`SET allowed_directories = [${allowed}]`);
       await conn.run('SET enable_external_access = false');
       await conn.run('SET lock_configuration = true');

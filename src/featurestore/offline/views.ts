@@ -73,7 +73,9 @@ export async function registerViews(conn: DuckDBConnection, objectStore: ObjectS
   tablesOf(groups);
   for (const g of groups) {
     const body = await viewSql(conn, objectStore, g, cache);
-    const names = new Map((g.tableNames.length > 0 ? g.tableNames : [g.name]).map((n) => [n.toLowerCase(), n]));
-    for (const name of names.values()) await conn.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(name)} AS ${body}`);
+    const names = [...new Map((g.tableNames.length > 0 ? g.tableNames : [g.name]).map((n) => [n.toLowerCase(), n])).values()];
+    await conn.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(names[0]!)} AS ${body}`);
+    // Further names alias the first view, so the files are bound once.
+    for (const name of names.slice(1)) await conn.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${quoteIdent(names[0]!)}`);
   }
 }
