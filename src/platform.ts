@@ -12,6 +12,7 @@ import { FeatureStore } from './featurestore/index.js';
 import { OfflineStore } from './featurestore/offline/index.js';
 import { openOnlineStore } from './featurestore/online/index.js';
 import type { OnlineStore } from './featurestore/online/online-store.js';
+import { ModelRegistry } from './models/index.js';
 import { openObjectStore, type ObjectStore } from './storage/index.js';
 
 export interface PlatformOptions {
@@ -29,6 +30,8 @@ export interface PlatformOptions {
 export interface Platform {
   readonly config: WorkspaceConfig;
   readonly featureStore: FeatureStore;
+  /** The model registry (train with `models.estimator()`, import XGBoost JSON / ONNX, predict). */
+  readonly models: ModelRegistry;
   readonly objectStore: ObjectStore;
   readonly clock: Clock;
   /** Flushes pending offline writes and closes every connection. */
@@ -59,6 +62,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       ...(options.offlineFlushIntervalMs !== undefined ? { flushIntervalMs: options.offlineFlushIntervalMs } : {}),
     });
     const featureStore = new FeatureStore({ catalog, online, offline, objectStore, clock, region: 'local', account: '000000000000' }, tempDir);
+    const models = new ModelRegistry({ catalog, objectStore, clock, region: 'local', account: '000000000000' });
     const purgeInterval = options.purgeIntervalMs ?? 60_000;
     const purgeTimer =
       purgeInterval > 0
@@ -71,6 +75,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     return {
       config,
       featureStore,
+      models,
       objectStore,
       clock,
       async close() {

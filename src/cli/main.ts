@@ -9,6 +9,7 @@ import { registerDatasets } from './commands/datasets.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFeatureGroups } from './commands/feature-groups.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerModels } from './commands/models.js';
 import { registerQuery } from './commands/query.js';
 import { registerRecords } from './commands/records.js';
 import type { CliIo } from './io.js';
@@ -68,6 +69,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   registerIngest(program, ctx);
   registerRecords(program, ctx);
   registerQuery(program, ctx);
+  registerModels(program, ctx);
   for (const c of allCommands(program)) c.exitOverride();
 
   try {

@@ -6,12 +6,13 @@
 import type { Command } from 'commander';
 import { recipe1 } from '../../../examples/recipe-01-feature-store.js';
 import { recipe2 } from '../../../examples/recipe-02-offline-store.js';
+import { recipe4Train } from '../../../examples/recipe-04-train-model.js';
 import { intOption, type CommandContext } from '../main.js';
 
 export function registerDemo(program: Command, ctx: CommandContext): void {
   program
     .command('demo')
-    .description('run the chapter\'s recipes end to end on this workspace (feature store, offline SQL, exports)')
+    .description('run the chapter\'s recipes end to end on this workspace (feature store, offline SQL, exports, training)')
     .option('--rows <n>', 'rows of the scholarship dataset', intOption('rows', 10, 10_000_000), 1000)
     .option('--seed <n>', 'random seed', intOption('seed', 0, 2 ** 31 - 1), 42)
     .action(async (o) => {
@@ -22,6 +23,7 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
         log(`workspace: ${platform.config.home}`);
         const r1 = await recipe1(platform, log, { rows: o.rows, seed: o.seed, progress: ctx.progress() });
         const r2 = await recipe2(platform, log);
+        const r4 = await recipe4Train(platform, log, r2.paths, { progress: ctx.progress() });
         return {
           workspace: platform.config.home,
           featureGroup: { name: r1.description.FeatureGroupName, status: r1.description.FeatureGroupStatus, ingested: r1.ingest.written, rejected: r1.ingest.rejected },
@@ -30,6 +32,7 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
           rows: r2.rows,
           exports: r2.paths,
           pointInTimeRows: r2.pointInTimeRows,
+          model: { name: r4.model.ModelName, uri: r4.model.artifactUri, trees: r4.model.numTrees, validationAuc: r4.model.metrics?.['validation-auc'] ?? null, seconds: r4.seconds },
         };
       });
       const seconds = (performance.now() - started) / 1000;
@@ -39,6 +42,7 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
           `done in ${seconds.toFixed(2)}s`,
           'training/validation/test sets:',
           ...Object.entries(summary.exports).map(([k, v]) => `  ${k.padEnd(24)} ${v}`),
+          `model ${summary.model.name}: validation AUC ${summary.model.validationAuc?.toFixed(4) ?? 'n/a'}, ${summary.model.uri}`,
         ].join('\n'),
       );
     });

@@ -1,0 +1,414 @@
+/**
+ * @module models/gbt/train/quantile
+ * Histogram cut points per feature as XGBoost 1.7's `hist` computes them (`HostSketchContainer` over
+ * `WQuantileSketch<float, float>`): a weighted quantile sketch per feature fed in row order, pruned to
+ * `max_bin * 8` and then to `max_bin + 1` summary entries; cuts are the summary values after the first,
+ * plus one sentinel above the maximum. The merge/prune arithmetic is done in float32 as XGBoost does it,
+ * so the cuts are the same numbers XGBoost would pick (exactly, with unit weights; with sample weights the
+ * sum order of equal values may differ in the last bit of a rank).
+ *
+ * A value `x` falls in bin `b` of its feature when `cut[b-1] <= x < cut[b]` (`upper_bound`, so a value equal
+ * to a cut goes right); values at or above the last cut fall in the last bin.
+ */
+const f32 = Math.fround;
+const EPS5 = Math.fround(1e-5);
+
+/** Cut points of all features, laid out as XGBoost's `HistogramCuts`. */
+export interface Cuts {
+  /** Feature f's cuts are `values[ptrs[f] .. ptrs[f+1])`; feature f has `ptrs[f+1] - ptrs[f]` bins. */
+  ptrs: Int32Array;
+  values: Float32Array;
+  /** Split value XGBoost uses for "everything non-missing goes right" (min - |min| - 1e-5). */
+  minValues: Float32Array;
+}
+
+/** A weighted quantile summary (struct of arrays); ranks and weights are float32 like XGBoost's RType. */
+class Summary {
+  rmin: Float32Array;
+  rmax: Float32Array;
+  wmin: Float32Array;
+  value: Float32Array;
+  size = 0;
+
+  constructor(capacity: number) {
+    const c = Math.max(1, capacity);
+    this.rmin = new Float32Array(c);
+    this.rmax = new Float32Array(c);
+    this.wmin = new Float32Array(c);
+    this.value = new Float32Array(c);
+  }
+
+  reserve(capacity: number): void {
+    if (capacity <= this.value.length) return;
+    const grow = (a: Float32Array): Float32Array => {
+      const b = new Float32Array(capacity);
+      b.set(a.subarray(0, this.size));
+      return b;
+    };
+    this.rmin = grow(this.rmin);
+    this.rmax = grow(this.rmax);
+    this.wmin = grow(this.wmin);
+    this.value = grow(this.value);
+  }
+
+  copyFrom(src: Summary): void {
+    this.reserve(src.size);
+    this.rmin.set(src.rmin.subarray(0, src.size));
+    this.rmax.set(src.rmax.subarray(0, src.size));
+    this.wmin.set(src.wmin.subarray(0, src.size));
+    this.value.set(src.value.subarray(0, src.size));
+    this.size = src.size;
+  }
+
+  private put(i: number, src: Summary, j: number): void {
+    this.rmin[i] = src.rmin[j]!;
+    this.rmax[i] = src.rmax[j]!;
+    this.wmin[i] = src.wmin[j]!;
+    this.value[i] = src.value[j]!;
+  }
+
+  /** WQSummary::SetPrune: keep at most `maxsize` entries spread evenly over the rank range. */
+  setPrune(src: Summary, maxsize: number): void {
+    if (src.size <= maxsize) {
+      this.copyFrom(src);
+      return;
+    }
+    this.reserve(maxsize);
+    const begin = src.rmax[0]!;
+    const range = f32(src.rmin[src.size - 1]! - src.rmax[0]!);
+    const n = maxsize - 1;
+    const nf = f32(n);
+    this.put(0, src, 0);
+    this.size = 1;
+    let i = 1;
+    let lastidx = 0;
+    const { rmin, rmax, wmin } = src;
+    for (let k = 1; k < n; k++) {
+      const dx2 = f32(2 * f32(f32(f32(f32(k) * range) / nf) + begin));
+      while (i < src.size - 1 && dx2 >= f32(rmax[i + 1]! + rmin[i + 1]!)) ++i;
+      if (i === src.size - 1) break;
+      if (dx2 < f32(f32(rmin[i]! + wmin[i]!) + f32(rmax[i + 1]! - wmin[i + 1]!))) {
+        if (i !== lastidx) {
+          this.put(this.size++, src, i);
+          lastidx = i;
+        }
+      } else if (i + 1 !== lastidx) {
+        this.put(this.size++, src, i + 1);
+        lastidx = i + 1;
+      }
+    }
+    if (lastidx !== src.size - 1) this.put(this.size++, src, src.size - 1);
+  }
+
+  /** WQSummary::SetCombine: merge two summaries (then FixError). */
+  setCombine(sa: Summary, sb: Summary): void {
+    if (sa.size === 0) {
+      this.copyFrom(sb);
+      return;
+    }
+    if (sb.size === 0) {
+      this.copyFrom(sa);
+      return;
+    }
+    this.reserve(sa.size + sb.size);
+    let a = 0;
+    let b = 0;
+    let d = 0;
+    let aprev = 0;
+    let bprev = 0;
+    const { rmin, rmax, wmin, value } = this;
+    while (a < sa.size && b < sb.size) {
+      const av = sa.value[a]!;
+      const bv = sb.value[b]!;
+      if (av === bv) {
+        rmin[d] = sa.rmin[a]! + sb.rmin[b]!;
+        rmax[d] = sa.rmax[a]! + sb.rmax[b]!;
+        wmin[d] = sa.wmin[a]! + sb.wmin[b]!;
+        value[d] = av;
+        aprev = f32(sa.rmin[a]! + sa.wmin[a]!);
+        bprev = f32(sb.rmin[b]! + sb.wmin[b]!);
+        d++;
+        a++;
+        b++;
+      } else if (av < bv) {
+        rmin[d] = sa.rmin[a]! + bprev;
+        rmax[d] = sa.rmax[a]! + f32(sb.rmax[b]! - sb.wmin[b]!);
+        wmin[d] = sa.wmin[a]!;
+        value[d] = av;
+        aprev = f32(sa.rmin[a]! + sa.wmin[a]!);
+        d++;
+        a++;
+      } else {
+        rmin[d] = sb.rmin[b]! + aprev;
+        rmax[d] = sb.rmax[b]! + f32(sa.rmax[a]! - sa.wmin[a]!);
+        wmin[d] = sb.wmin[b]!;
+        value[d] = bv;
+        bprev = f32(sb.rmin[b]! + sb.wmin[b]!);
+        d++;
+        b++;
+      }
+    }
+    if (a < sa.size) {
+      const brmax = sb.rmax[sb.size - 1]!;
+      for (; a < sa.size; a++, d++) {
+        rmin[d] = sa.rmin[a]! + bprev;
+        rmax[d] = sa.rmax[a]! + brmax;
+        wmin[d] = sa.wmin[a]!;
+        value[d] = sa.value[a]!;
+      }
+    }
+    if (b < sb.size) {
+      const armax = sa.rmax[sa.size - 1]!;
+      for (; b < sb.size; b++, d++) {
+        rmin[d] = sb.rmin[b]! + aprev;
+        rmax[d] = sb.rmax[b]! + armax;
+        wmin[d] = sb.wmin[b]!;
+        value[d] = sb.value[b]!;
+      }
+    }
+    this.size = d;
+    // FixError: restore rank monotonicity lost to rounding.
+    let prevRmin = 0;
+    let prevRmax = 0;
+    for (let i = 0; i < d; i++) {
+      if (rmin[i]! < prevRmin) rmin[i] = prevRmin;
+      else prevRmin = rmin[i]!;
+      if (rmax[i]! < prevRmax) rmax[i] = prevRmax;
+      const next = f32(rmin[i]! + wmin[i]!);
+      if (rmax[i]! < next) rmax[i] = next;
+      prevRmax = rmax[i]!;
+    }
+  }
+}
+
+/** One feature's WQuantileSketch: an input queue flushed into a multi-level merge/prune structure. */
+class Sketch {
+  readonly limitSize: number;
+  private readonly capacity: number;
+  private qtail = 0;
+  /** Queue entries as XGBoost keeps them (equal consecutive values merged); used for the flush timing. */
+  private lastValue = NaN;
+  /** The raw (value, weight) pushes since the last flush. */
+  private rawValues: Float32Array;
+  private rawWeights: Float32Array | undefined;
+  private rawCount = 0;
+  private levels: Summary[] = [];
+  private temp: Summary;
+
+  constructor(maxn: number, eps: number, weighted: boolean) {
+    let nlevel = 1;
+    let limit = 0;
+    for (;;) {
+      limit = Math.min(maxn, Math.ceil(nlevel / eps) + 1);
+      if (2 ** nlevel * limit >= maxn) break;
+      nlevel++;
+    }
+    this.limitSize = limit;
+    this.capacity = limit * 2;
+    this.rawValues = new Float32Array(Math.max(16, Math.min(maxn, this.capacity)));
+    this.rawWeights = weighted ? new Float32Array(this.rawValues.length) : undefined;
+    this.temp = new Summary(this.capacity);
+  }
+
+  push(x: number, w: number): void {
+    if (w === 0) return;
+    if (this.qtail === this.capacity) {
+      this.makeSummary(this.temp);
+      this.qtail = 0;
+      this.rawCount = 0;
+      this.pushTemp();
+    }
+    if (this.qtail === 0 || x !== this.lastValue) {
+      this.qtail++;
+      this.lastValue = x;
+    }
+    if (this.rawCount === this.rawValues.length) {
+      const grown = new Float32Array(this.rawValues.length * 2);
+      grown.set(this.rawValues);
+      this.rawValues = grown;
+      if (this.rawWeights) {
+        const gw = new Float32Array(grown.length);
+        gw.set(this.rawWeights);
+        this.rawWeights = gw;
+      }
+    }
+    this.rawValues[this.rawCount] = x;
+    if (this.rawWeights) this.rawWeights[this.rawCount] = w;
+    this.rawCount++;
+  }
+
+  /** Queue::MakeSummary: sorted unique values with their weight sums and cumulative ranks. */
+  private makeSummary(out: Summary): void {
+    const n = this.rawCount;
+    out.reserve(n);
+    out.size = 0;
+    if (n === 0) return;
+    if (!this.rawWeights) {
+      const v = this.rawValues.subarray(0, n);
+      v.sort();
+      let wsum = 0;
+      for (let i = 0; i < n; ) {
+        let j = i + 1;
+        const x = v[i]!;
+        while (j < n && v[j] === x) j++;
+        const w = j - i;
+        const s = out.size++;
+        out.rmin[s] = wsum;
+        out.rmax[s] = wsum + w;
+        out.wmin[s] = w;
+        out.value[s] = x;
+        wsum = f32(wsum + w);
+        i = j;
+      }
+      return;
+    }
+    const values = this.rawValues;
+    const weights = this.rawWeights;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => values[a]! - values[b]! || a - b);
+    let wsum = 0;
+    for (let i = 0; i < n; ) {
+      const x = values[order[i]!]!;
+      let w = weights[order[i]!]!;
+      let j = i + 1;
+      while (j < n && values[order[j]!] === x) {
+        w = f32(w + weights[order[j]!]!);
+        j++;
+      }
+      const s = out.size++;
+      out.rmin[s] = wsum;
+      out.rmax[s] = f32(wsum + w);
+      out.wmin[s] = w;
+      out.value[s] = x;
+      wsum = f32(wsum + w);
+      i = j;
+    }
+  }
+
+  private initLevel(n: number): void {
+    while (this.levels.length < n) this.levels.push(new Summary(this.limitSize));
+  }
+
+  private pushTemp(): void {
+    const { levels, temp, limitSize } = this;
+    for (let l = 1; ; l++) {
+      this.initLevel(l + 1);
+      if (levels[l]!.size === 0) {
+        levels[l]!.setPrune(temp, limitSize);
+        break;
+      }
+      levels[0]!.setPrune(temp, limitSize);
+      temp.setCombine(levels[0]!, levels[l]!);
+      if (temp.size > limitSize) {
+        levels[l]!.size = 0;
+      } else {
+        levels[l]!.copyFrom(temp);
+        break;
+      }
+    }
+  }
+
+  /** WQuantileSketch::GetSummary. */
+  summary(): Summary {
+    const out = new Summary(this.capacity);
+    this.makeSummary(out);
+    const { levels, limitSize } = this;
+    if (levels.length !== 0) {
+      levels[0]!.setPrune(out, limitSize);
+      for (let l = 1; l < levels.length; l++) {
+        if (levels[l]!.size === 0) continue;
+        if (levels[0]!.size === 0) levels[0]!.copyFrom(levels[l]!);
+        else {
+          out.setCombine(levels[0]!, levels[l]!);
+          levels[0]!.setPrune(out, limitSize);
+        }
+      }
+      out.copyFrom(levels[0]!);
+    } else if (out.size > limitSize) {
+      const t = new Summary(limitSize);
+      t.setPrune(out, limitSize);
+      out.copyFrom(t);
+    }
+    return out;
+  }
+}
+
+/**
+ * Cuts of one feature from its values in row order (NaN = missing, skipped) and optional row weights.
+ * `values` are float32 already (as XGBoost stores its input).
+ */
+export function featureCuts(values: Float32Array, weights: Float32Array | undefined, maxBin: number): { cuts: Float32Array; minValue: number } {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === values[i]) count++;
+  if (count === 0) {
+    // Empty column: one bin, as XGBoost.
+    const minValue = EPS5;
+    return { cuts: Float32Array.of(f32(minValue + (Math.abs(minValue) + EPS5))), minValue };
+  }
+  const nBins = Math.max(Math.min(maxBin, count), 1);
+  const eps = 1 / f32(nBins * 8);
+  const sketch = new Sketch(count, eps, weights !== undefined);
+  if (weights) {
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i]!;
+      if (x === x) sketch.push(x, weights[i]!);
+    }
+  } else {
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i]!;
+      if (x === x) sketch.push(x, 1);
+    }
+  }
+  const out = sketch.summary();
+  const intermediate = Math.min(count, maxBin * 8);
+  const reduced = new Summary(intermediate);
+  reduced.setPrune(out, intermediate);
+  const maxNumBins = Math.min(intermediate, maxBin);
+  const final = new Summary(maxNumBins + 1);
+  final.setPrune(reduced, maxNumBins + 1);
+  const mval = final.value[0]!;
+  // XGBoost computes these two in double (C fabs) and rounds once to float.
+  const minValue = f32(mval - Math.abs(mval) - EPS5);
+  const cuts: number[] = [];
+  const required = Math.min(final.size, maxNumBins);
+  for (let i = 1; i < required; i++) {
+    const c = final.value[i]!;
+    if (i === 1 || c > cuts[cuts.length - 1]!) cuts.push(c);
+  }
+  const cpt = final.size > 0 ? final.value[final.size - 1]! : minValue;
+  cuts.push(f32(cpt + (Math.abs(cpt) + EPS5)));
+  return { cuts: Float32Array.from(cuts), minValue };
+}
+
+/** Cuts of every feature; `columns` is column-major float32 (feature f at `[f*rows, (f+1)*rows)`). */
+export function computeCuts(columns: Float32Array, rows: number, cols: number, weights: Float32Array | undefined, maxBin: number): Cuts {
+  const per: Float32Array[] = [];
+  const minValues = new Float32Array(cols);
+  let total = 0;
+  for (let f = 0; f < cols; f++) {
+    const { cuts, minValue } = featureCuts(columns.subarray(f * rows, (f + 1) * rows), weights, maxBin);
+    per.push(cuts);
+    minValues[f] = minValue;
+    total += cuts.length;
+  }
+  const ptrs = new Int32Array(cols + 1);
+  const values = new Float32Array(total);
+  for (let f = 0; f < cols; f++) {
+    values.set(per[f]!, ptrs[f]!);
+    ptrs[f + 1] = ptrs[f]! + per[f]!.length;
+  }
+  return { ptrs, values, minValues };
+}
+
+/** Local bin of `x` among `cuts[lo..hi)` (upper_bound, clamped to the last bin). */
+export function searchBin(cuts: Float32Array, lo: number, hi: number, x: number): number {
+  let a = lo;
+  let b = hi;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (cuts[m]! <= x) a = m + 1;
+    else b = m;
+  }
+  return (a === hi ? hi - 1 : a) - lo;
+}
