@@ -76,6 +76,33 @@ describe('plumbline CLI', () => {
     expect(bad.code).toBe(2);
   });
 
+  it('trains, lists, describes, predicts with and exports a model', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const csv = join(dir, 'train_nh.csv');
+    const rows = readFileSync(data, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 7).join(','));
+    writeFileSync(csv, rows.join('\n') + '\n');
+    const trained = await run('train', '--train', csv, '--objective', 'binary:logistic', '--num-round', '5', '--max-depth', '3', '--eval-metric', 'logloss', '--model-name', 'm1', '--feature-names', 'sex,math,science,technology,random1,random2');
+    expect(trained.code, trained.err).toBe(0);
+    expect(trained.err).toMatch(/\[0\]\ttrain-logloss:/);
+    expect(trained.out).toMatch(/trained m1 \(5 trees\)/);
+    const listed = await run('models', 'list', '--json');
+    expect(JSON.parse(listed.out).map((m: { ModelName: string }) => m.ModelName)).toEqual(['m1']);
+    const predicted = await run('predict', '--model', 'm1', '--data', data);
+    expect(predicted.code, predicted.err).toBe(0);
+    const lines = predicted.out.trim().split('\n');
+    expect(lines[0]).toBe('approved,sex,math,science,technology,random1,random2,index,event_time,score');
+    expect(lines).toHaveLength(201);
+    const exported = await run('models', 'export', 'm1', join(dir, 'm1.json'));
+    expect(exported.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'm1.json'), 'utf8')).learner.feature_names).toEqual(['sex', 'math', 'science', 'technology', 'random1', 'random2']);
+    const taken = await run('train', '--train', csv, '--num-round', '1', '--model-name', 'm1');
+    expect(taken.code).toBe(3);
+    expect(taken.err).toBe('error[ALREADY_EXISTS]: model name "m1" is taken; delete the model or choose another name\n');
+    const unknown = await run('train', '--train', csv, '--hyperparameters', '{"etta": 0.1}', '--model-name', 'm2');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/etta/);
+  });
+
   it('prints one readable error line and a catalog exit code, with no stack trace', async () => {
     const missing = await run('records', 'get', 'nope', '1');
     expect(missing.code).toBe(3);

@@ -14,7 +14,7 @@ const home = mkdtempSync(join(tmpdir(), 'plumbline-demo-'));
 describe('plumbline demo', () => {
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-  it('runs recipes 1 and 2 end to end and writes the split CSV files', () => {
+  it('runs recipes 1, 2 and 4's training end to end and writes the split CSV files', () => {
     const run = () => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/run.ts'), '--home', home, '--json', 'demo'], { encoding: 'utf8', cwd: root });
     const first = run();
     expect(first.status, first.stderr).toBe(0);
@@ -22,6 +22,10 @@ describe('plumbline demo', () => {
     expect(summary.featureGroup).toMatchObject({ name: 'cookbook-feature-group', status: 'Created', ingested: 1000, rejected: 0 });
     expect(summary.rows).toEqual({ training: 600, validation: 200, test: 200 });
     expect(summary.pointInTimeRows).toBe(1000);
+    // Recipe 4's training step: 500 rounds on the header-less training split, checked on the validation split.
+    expect(summary.model).toMatchObject({ name: 'cookbook-xgboost', trees: 500 });
+    expect(summary.model.validationAuc).toBeGreaterThan(0.75);
+    expect(existsSync(fileURLToPath(summary.model.uri))).toBe(true);
     const training = fileURLToPath(summary.exports.training_data_path);
     const lines = readFileSync(training, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('approved,sex,math,science,technology,random1,random2');

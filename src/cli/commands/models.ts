@@ -3,7 +3,7 @@
  * `plumbline train`, `plumbline models import|list|describe|delete|export` and `plumbline predict`.
  */
 import type { Command } from 'commander';
-import { writeTable, type ModelDescription } from '../../index.js';
+import { ValidationError, writeTable, type ModelDescription } from '../../index.js';
 import { tableToCsv } from '../../table/index.js';
 import { type CommandContext } from '../main.js';
 
@@ -28,7 +28,7 @@ export function registerModels(program: Command, ctx: CommandContext): void {
   for (const h of HYPERPARAMETERS) train.option(`--${h.replace(/_/g, '-')} <value>`, `XGBoost ${h}`);
   train.option('--hyperparameters <json>', 'hyper-parameters as a JSON object (as SageMaker passes them)');
   train.action(async (o) => {
-    const hyperparameters: Record<string, string> = o.hyperparameters ? JSON.parse(o.hyperparameters) : {};
+    const hyperparameters: Record<string, string> = o.hyperparameters ? parseHyperparameters(o.hyperparameters) : {};
     for (const h of HYPERPARAMETERS) {
       const v = o[camel(h)];
       if (v !== undefined) hyperparameters[h] = String(v);
@@ -120,6 +120,17 @@ export function registerModels(program: Command, ctx: CommandContext): void {
         ctx.out().result({ rows: table.length, path: o.out }, () => `wrote ${table.length} predictions to ${o.out}`);
       } else ctx.io.stdout.write(tableToCsv(table));
     });
+}
+
+function parseHyperparameters(text: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new ValidationError([{ path: '--hyperparameters', message: `is not valid JSON (${(e as Error).message})` }]);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ValidationError([{ path: '--hyperparameters', message: 'expected a JSON object such as {"max_depth": 8}' }]);
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
 }
 
 function camel(name: string): string {
