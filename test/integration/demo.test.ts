@@ -14,7 +14,7 @@ const home = mkdtempSync(join(tmpdir(), 'plumbline-demo-'));
 describe('plumbline demo', () => {
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-  it('runs recipes 1, 2 and 4's training end to end and writes the split CSV files', () => {
+  it('runs recipes 1, 2 and the training step of 4 end to end and writes the split CSV files', () => {
     const run = () => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/run.ts'), '--home', home, '--json', 'demo'], { encoding: 'utf8', cwd: root });
     const first = run();
     expect(first.status, first.stderr).toBe(0);
