@@ -12,8 +12,8 @@
  * the first copy and 2^31-1 in the second, plus one "leaf column" holding -2^31. A node that sends missing
  * values left reads the first copy, one that sends them right reads the second, so a step is branch free:
  * `p = left + (key >= threshold ? 4 : 0)`, the right child sitting at left + 4 (trees are renumbered
- * breadth first). A leaf loops to itself (its key -2^31 is never >= 2^31-1), so every row walks exactly the
- * tree's depth and several rows can walk in lockstep. Only reachable nodes are packed; `ids` keeps the
+ * breadth first). A leaf loops to itself (its key -2^31 is never >= 2^31-1), so every row can walk exactly
+ * the tree's depth and several rows can walk in lockstep. Only reachable nodes are packed; `ids` keeps the
  * original node id of each record for `predictLeaf`.
  *
  * Buffers are SharedArrayBuffers so worker threads walk the same memory. Compiled forms are cached per
@@ -33,6 +33,11 @@ export interface CompiledEnsemble {
   roots: Int32Array;
   /** Depth of each tree (edges from the root to its deepest leaf). */
   depths: Int32Array;
+  /**
+   * 1 for lopsided trees (deepest leaf more than 4 levels below the mean leaf depth, as leaf-wise growth
+   * makes): rows walk them until they reach a leaf instead of for the full depth in lockstep.
+   */
+  lopsided: Uint8Array;
   /** Output group of each tree. */
   groups: Int32Array;
   /** Features per row (numFeature): the row layout the records index into depends on it. */
@@ -85,6 +90,7 @@ function compile(model: TreeEnsemble): CompiledEnsemble {
   const roots = perTree();
   const depths = perTree();
   const groups = perTree();
+  const lopsided = new Uint8Array(new SharedArrayBuffer(Math.max(1, trees.length)));
   let next = 0;
   for (let t = 0; t < trees.length; t++) {
     const { left, right, splitIndex, splitCondition, defaultLeft } = trees[t]!;
@@ -98,10 +104,16 @@ function compile(model: TreeEnsemble): CompiledEnsemble {
     depth[0] = 0;
     let count = 1;
     let maxDepth = 0;
+    let leaves = 0;
+    let leafDepths = 0;
     for (let k = 0; k < count; k++) {
       const id = order[k]!;
       const l = left[id]!;
-      if (l === -1) continue;
+      if (l === -1) {
+        leaves++;
+        leafDepths += depth[k]!;
+        continue;
+      }
       const f = splitIndex[id]!;
       if (!(f >= 0 && f < cols)) throw invalid(`${path}.splitIndex[${id}]`, f, `a feature index below numFeature (${cols})`);
       for (let side = 0; side < 2; side++) {
@@ -116,6 +128,7 @@ function compile(model: TreeEnsemble): CompiledEnsemble {
     }
     roots[t] = next * 4;
     depths[t] = maxDepth;
+    lopsided[t] = maxDepth > leafDepths / leaves + 4 ? 1 : 0;
     groups[t] = model.treeInfo[t]!;
     for (let k = 0; k < count; k++) {
       const id = order[k]!;
@@ -135,5 +148,5 @@ function compile(model: TreeEnsemble): CompiledEnsemble {
     }
     next += count;
   }
-  return { nodes, leafValues, ids, roots, depths, groups, cols };
+  return { nodes, leafValues, ids, roots, depths, lopsided, groups, cols };
 }

@@ -7,9 +7,10 @@
  * Float32Array, whose stores round; two floats added in float64 and rounded once give the float32 sum).
  *
  * Rows go in blocks of 64: the block's keys and one tree's records stay in L1 while every row walks the
- * tree, eight rows in lockstep (independent load chains the CPU overlaps; the step has no branch to
- * mispredict). Both functions must stay self-contained (no imports, helpers or closures): worker threads
- * run their source text.
+ * tree for its full depth, eight rows in lockstep (independent load chains the CPU overlaps; the step has
+ * no branch to mispredict). Lopsided trees (compile.ts) are walked row by row until the leaf instead.
+ * Both functions must stay self-contained (no imports, helpers or closures): worker threads run their
+ * source text.
  */
 
 /** Margins of rows [rowBegin, rowEnd) over trees [treeBegin, treeEnd), into out[row * numGroup + group]. */
@@ -18,6 +19,7 @@ export function marginKernel(
   leafValues: Float32Array,
   roots: Int32Array,
   depths: Int32Array,
+  lopsided: Uint8Array,
   groups: Int32Array,
   treeBegin: number,
   treeEnd: number,
@@ -63,6 +65,17 @@ export function marginKernel(
       const depth = depths[t]!;
       const g = groups[t]!;
       let r = 0;
+      if (lopsided[t] === 1) {
+        for (; r < nb; r++) {
+          const o = r * stride;
+          let p = root;
+          for (let q = -1; q !== p; ) {
+            q = p;
+            p = nodes[p + 2]! + (((keys[o + nodes[p]!]! >= nodes[p + 1]!) as unknown as number) << 2);
+          }
+          acc[r * numGroup + g] += leafValues[p + 3]!;
+        }
+      }
       for (; r < nb8; r += 8) {
         const o0 = r * stride;
         const o1 = o0 + stride;
@@ -120,6 +133,7 @@ export function leafKernel(
   ids: Int32Array,
   roots: Int32Array,
   depths: Int32Array,
+  lopsided: Uint8Array,
   treeBegin: number,
   treeEnd: number,
   x: Float64Array,
@@ -156,11 +170,15 @@ export function leafKernel(
     }
     for (let t = treeBegin; t < treeEnd; t++) {
       const root = roots[t]!;
-      const depth = depths[t]!;
+      // A lopsided tree is walked until the leaf loops to itself, a balanced one for its full depth.
+      const depth = lopsided[t] === 1 ? 2147483647 : depths[t]!;
       for (let r = 0; r < nb; r++) {
         const o = r * stride;
         let p = root;
-        for (let d = 0; d < depth; d++) p = nodes[p + 2]! + (((keys[o + nodes[p]!]! >= nodes[p + 1]!) as unknown as number) << 2);
+        for (let d = 0, q = -1; d < depth && q !== p; d++) {
+          q = p;
+          p = nodes[p + 2]! + (((keys[o + nodes[p]!]! >= nodes[p + 1]!) as unknown as number) << 2);
+        }
         out[(r0 + r) * width + (t - treeBegin)] = ids[p >> 2]!;
       }
     }

@@ -30,7 +30,7 @@ const DEFAULT_MIN_WORK = 1 << 22;
 const WORKER_SOURCE = `
 const { parentPort, workerData: d } = require('node:worker_threads');
 const marginKernel = ${marginKernel.toString()};
-marginKernel(d.nodes, d.leafValues, d.roots, d.depths, d.groups, d.treeBegin, d.treeEnd, d.x, d.cols, d.rowBegin, d.rowEnd, d.numGroup, d.base, d.out);
+marginKernel(d.nodes, d.leafValues, d.roots, d.depths, d.lopsided, d.groups, d.treeBegin, d.treeEnd, d.x, d.cols, d.rowBegin, d.rowEnd, d.numGroup, d.base, d.out);
 parentPort.postMessage('done');
 `;
 
@@ -51,7 +51,7 @@ export async function predictMarginAsync(model: TreeEnsemble, matrix: FeatureMat
   const jobs: Promise<void>[] = [];
   for (let rowBegin = 0; rowBegin < matrix.rows; rowBegin += chunk) {
     const workerData = {
-      nodes: c.nodes, leafValues: c.leafValues, roots: c.roots, depths: c.depths, groups: c.groups,
+      nodes: c.nodes, leafValues: c.leafValues, roots: c.roots, depths: c.depths, lopsided: c.lopsided, groups: c.groups,
       treeBegin: begin, treeEnd: end, x, cols: c.cols, rowBegin, rowEnd: Math.min(matrix.rows, rowBegin + chunk), numGroup, base, out,
     };
     jobs.push(runWorker(workerData));

@@ -23,7 +23,7 @@ export function predictMargin(model: TreeEnsemble, matrix: FeatureMatrix, out?: 
   }
   const c = compileEnsemble(model);
   const { begin, end } = treeRange(model, options);
-  marginKernel(c.nodes, c.leafValues, c.roots, c.depths, c.groups, begin, end, matrix.values, c.cols, 0, matrix.rows, numGroup, baseMarginF32(model), result);
+  marginKernel(c.nodes, c.leafValues, c.roots, c.depths, c.lopsided, c.groups, begin, end, matrix.values, c.cols, 0, matrix.rows, numGroup, baseMarginF32(model), result);
   return result;
 }
 
@@ -62,7 +62,7 @@ export function predictLeaf(model: TreeEnsemble, matrix: FeatureMatrix, options:
   const c = compileEnsemble(model);
   const { begin, end } = treeRange(model, options);
   const out = new Int32Array(matrix.rows * (end - begin));
-  leafKernel(c.nodes, c.ids, c.roots, c.depths, begin, end, matrix.values, c.cols, 0, matrix.rows, out);
+  leafKernel(c.nodes, c.ids, c.roots, c.depths, c.lopsided, begin, end, matrix.values, c.cols, 0, matrix.rows, out);
   return out;
 }
 

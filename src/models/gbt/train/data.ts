@@ -7,7 +7,7 @@ import { ValidationError } from '../../../core/errors.js';
 import type { FeatureMatrix } from '../../predictor.js';
 import type { BinnedMatrix } from './backend.js';
 import { isMulti, type TrainParams } from './params.js';
-import { computeCuts, searchBin } from './quantile.js';
+import { computeCuts } from './quantile.js';
 
 /** Throws when the matrix is not rows x cols of finite numbers or NaN. */
 export function checkMatrix(matrix: FeatureMatrix, path: string, cols?: number): void {
@@ -78,7 +78,17 @@ export function toFloat32(matrix: FeatureMatrix): Float32Array {
   return Float32Array.from(matrix.values);
 }
 
-/** Quantile cuts and column-major bin codes of the training matrix. */
+const keyView = new Uint32Array(new Float32Array(1).buffer);
+const keyFloat = new Float32Array(keyView.buffer);
+
+/** Order-preserving uint32 key of a float32 value. */
+function orderKey(x: number): number {
+  keyFloat[0] = x;
+  const b = keyView[0]!;
+  return b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+}
+
+/** Quantile cuts and bin codes (row-major for histograms, column-major for partitions) of the training matrix. */
 export function binMatrix(matrix: FeatureMatrix, weights: Float32Array | undefined, maxBin: number): BinnedMatrix {
   const { rows: n, cols: F, values } = matrix;
   const columns = new Float32Array(n * F);
@@ -101,22 +111,40 @@ export function binMatrix(matrix: FeatureMatrix, weights: Float32Array | undefin
     }
     widest = Math.max(widest, nBins[f]! - 1 + hasMissing[f]!);
   }
-  const bins = widest <= 255 ? new Uint8Array(new SharedArrayBuffer(Math.max(1, n * F))) : new Uint16Array(new SharedArrayBuffer(Math.max(2, n * F * 2)));
+  const wide = widest > 255;
+  const bins = wide ? new Uint16Array(new SharedArrayBuffer(Math.max(2, n * F * 2))) : new Uint8Array(new SharedArrayBuffer(Math.max(1, n * F)));
+  const columnBins = wide ? new Uint16Array(new SharedArrayBuffer(Math.max(2, n * F * 2))) : new Uint8Array(new SharedArrayBuffer(Math.max(1, n * F)));
   let dense = true;
+  // Bin = number of cuts <= x (upper_bound), clamped to the last bin. A table over the top 16 bits of each
+  // value's order-preserving key gives a lower bound of that count; a short scan finishes it.
+  const table = new Int32Array(65537);
+  const keys = new Uint32Array(columns.buffer, columns.byteOffset, columns.length);
+  const cv = cuts.values;
   for (let f = 0; f < F; f++) {
     const lo = cuts.ptrs[f]!;
-    const hi = cuts.ptrs[f + 1]!;
-    const missing = nBins[f]!;
+    const nb = nBins[f]!;
+    const last = nb - 1;
+    let c = 0;
+    for (let p = 0; p <= 65536; p++) {
+      while (c < nb && orderKey(cv[lo + c]!) < p * 65536) c++;
+      table[p] = c;
+    }
     const base = f * n;
     for (let r = 0; r < n; r++) {
       const x = columns[base + r]!;
-      if (x !== x) {
-        bins[base + r] = missing;
-        dense = false;
-      } else bins[base + r] = searchBin(cuts.values, lo, hi, x);
+      let code = nb;
+      if (x !== x) dense = false;
+      else {
+        const b = keys[base + r]!;
+        let i = table[(b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0) >>> 16]!;
+        while (i < nb && cv[lo + i]! <= x) i++;
+        code = i > last ? last : i;
+      }
+      bins[r * F + f] = code;
+      columnBins[base + r] = code;
     }
   }
   const offsets = new Int32Array(F + 1);
   for (let f = 0; f < F; f++) offsets[f + 1] = offsets[f]! + 2 * (nBins[f]! + 1);
-  return { rows: n, cols: F, bins, nBins, offsets, cuts, hasMissing, dense };
+  return { rows: n, cols: F, bins, columnBins, nBins, offsets, cuts, hasMissing, dense };
 }

@@ -17,7 +17,7 @@
 import { createRandom } from '../../../core/random.js';
 import type { Tree } from '../tree-ensemble.js';
 import type { Backend, BinnedMatrix } from './backend.js';
-import { RESULT_STRIDE } from './kernels.js';
+import { PARTITION_STRIDE, RESULT_STRIDE } from './kernels.js';
 
 const f32 = Math.fround;
 const RT_EPS = Math.fround(1e-6);
@@ -78,16 +78,15 @@ export interface GrownTree {
 
 /** Grows trees over one binned matrix; holds the scratch buffers between trees. */
 export class TreeGrower {
-  private readonly scratch: Uint32Array;
   private readonly allFeatures: Int32Array;
   private tasks = new Int32Array(4 * 64);
+  private parts = new Int32Array(PARTITION_STRIDE * 64);
 
   constructor(
     private readonly data: BinnedMatrix,
     private readonly params: GrowParams,
     private readonly backend: Backend,
   ) {
-    this.scratch = new Uint32Array(data.rows);
     this.allFeatures = new Int32Array(data.cols);
     for (let f = 0; f < data.cols; f++) this.allFeatures[f] = f;
     const a = backend.arrays.params;
@@ -95,6 +94,15 @@ export class TreeGrower {
     a[1] = params.alpha;
     a[2] = params.maxDeltaStep;
     a[3] = params.minChildWeight;
+  }
+
+  private partRoom(n: number): Int32Array {
+    if (this.parts.length < PARTITION_STRIDE * n) {
+      const grown = new Int32Array(PARTITION_STRIDE * Math.max(n, this.parts.length / 3));
+      grown.set(this.parts);
+      this.parts = grown;
+    }
+    return this.parts;
   }
 
   private taskRoom(n: number): Int32Array {
@@ -212,8 +220,6 @@ export class TreeGrower {
     let expand = [0];
     evaluate(expand, 0);
     const leafList: number[] = [];
-    const scratch = this.scratch;
-    const bins = data.bins;
 
     while (expand.length > 0) {
       const results = backend.arrays.results;
@@ -240,22 +246,17 @@ export class TreeGrower {
         const dl = results[r + 3]!;
         const pG = lG + rG;
         const pH = lH + rH;
-        // Partition the node's rows: left keeps its order in place, right goes through scratch.
-        const b = begin[id]!;
-        const e = end[id]!;
-        const col = feature * n;
-        const missing = data.nBins[feature]!;
-        let w = b;
-        let s = 0;
-        for (let i = b; i < e; i++) {
-          const row = rows[i]!;
-          const code = bins[col + row]!;
-          if (code === missing ? dl === 1 : code <= thr) rows[w++] = row;
-          else scratch[s++] = row;
-        }
-        rows.set(scratch.subarray(0, s), w);
-        const l = addNode(id, b, w, childDepth, lG, lH);
-        const rr = addNode(id, w, e, childDepth, rG, rH);
+        // Rows are partitioned below for all applied nodes at once; children get their ranges then.
+        const pt = this.partRoom(applied.length + 1);
+        const po = applied.length * PARTITION_STRIDE;
+        pt[po] = begin[id]!;
+        pt[po + 1] = end[id]!;
+        pt[po + 2] = feature;
+        pt[po + 3] = thr;
+        pt[po + 4] = dl;
+        pt[po + 5] = data.nBins[feature]!;
+        const l = addNode(id, 0, 0, childDepth, lG, lH);
+        const rr = addNode(id, 0, 0, childDepth, rG, rH);
         left[id] = l;
         right[id] = rr;
         splitIndex[id] = feature;
@@ -275,6 +276,19 @@ export class TreeGrower {
           pool.release(slot[id]!);
           slot[id] = -1;
           leafList.push(l, rr);
+        }
+      }
+      if (applied.length > 0) {
+        backend.reserveNodes(applied.length);
+        backend.partition(this.parts, applied.length);
+        const counts = backend.arrays.leftCounts;
+        for (let k = 0; k < applied.length; k++) {
+          const id = applied[k]!;
+          const mid = begin[id]! + counts[k]!;
+          begin[left[id]!] = begin[id]!;
+          end[left[id]!] = mid;
+          begin[right[id]!] = mid;
+          end[right[id]!] = end[id]!;
         }
       }
       if (!childrenEvaluated || applied.length === 0) break;

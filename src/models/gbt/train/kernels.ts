@@ -9,7 +9,7 @@
  * text to a worker. Keep them that way.
  *
  * Layouts:
- * - `bins`: column-major bin codes; feature f of row r at `f * nRows + r`; code `nBins[f]` = missing.
+ * - `bins`: row-major bin codes; feature f of row r at `r * nCols + f`; code `nBins[f]` = missing.
  * - `gh`: gradient pairs interleaved, g of row r at `2r`, h at `2r + 1` (float32 values in a Float64Array).
  * - a node histogram: `2 * (nBins[f] + 1)` doubles per feature from `offsets[f]` (last pair = missing).
  * - histogram tasks, 4 ints each: [pool chunk, base offset in the chunk, row begin, row end] over `rows`.
@@ -20,81 +20,91 @@
 /** Doubles per split result: loss, feature, threshold bin, default-left, lG, lH, rG, rH, split value. */
 export const RESULT_STRIDE = 9;
 
-/** Rows per block of `buildHistograms`: their gradient pairs are gathered into a buffer of 2 * BLOCK. */
-export const HIST_BLOCK = 4096;
+/** A histogram kernel: adds the rows `rows[begin..end)` into the histogram at `hist[base..]`. */
+export type HistKernel = (
+  bins: Uint8Array | Uint16Array,
+  gh: Float64Array,
+  rows: Uint32Array,
+  hist: Float64Array,
+  base: number,
+  begin: number,
+  end: number,
+  sink: Float64Array,
+) => void;
 
 /**
- * Histograms of features [fBegin, fEnd) for each task's rows: zeroes those features' ranges, then adds
- * (g, h) of each row to its bin, rows in order. Rows go in blocks of 4096: their gradient pairs are gathered
- * into `buf` (2 * 4096 doubles) once, then each feature (four at a time) walks the block. Per bin the
- * additions stay in row order, so the sums do not depend on the blocking or on the feature split.
+ * Source of a histogram kernel for features [fBegin, fEnd) of row-major bins with `nCols` columns, the
+ * feature offsets written in as constants and the feature loop unrolled (measured 35% faster than a loop
+ * reading `offsets[f]`). Up to 256 features per kernel; beyond, a loop.
+ *
+ * Rows go in blocks of 64: a first tight loop touches each row's bins and gradient pair, a second does the
+ * additions. A deep node's rows are scattered over the whole matrix, and a single loop holds too much work
+ * per row for the CPU to keep more than a row or two of cache misses in flight; the touch loop keeps dozens
+ * in flight (JS has no prefetch instruction). `sink` keeps the touches from being optimised away.
+ *
+ * Each bin's sum is taken in row order, as XGBoost adds them on one thread, whatever the split of features
+ * or nodes between threads.
+ */
+export function histKernelSource(offsets: Int32Array, nCols: number, fBegin: number, fEnd: number): string {
+  if (fEnd - fBegin > 256) {
+    const offs = Array.from(offsets.subarray(fBegin, fEnd)).join(',');
+    const loop = `for (let f = 0; f < ${fEnd - fBegin}; f++) { p = base + offs[f] + 2 * bins[rb + ${fBegin} + f]; hist[p] += g; hist[p + 1] += h; }\n`;
+    return `(function () { const offs = new Int32Array([${offs}]); return ${kernelBody(nCols, fBegin, fEnd, loop)}; })()`;
+  }
+  let body = '';
+  for (let f = fBegin; f < fEnd; f++) body += `p = base + ${offsets[f]!} + 2 * bins[rb + ${f}]; hist[p] += g; hist[p + 1] += h;\n`;
+  return kernelBody(nCols, fBegin, fEnd, body);
+}
+
+function kernelBody(nCols: number, fBegin: number, fEnd: number, body: string): string {
+  return `(function histKernel(bins, gh, rows, hist, base, begin, end, sink) {
+  let touched = 0;
+  let p = 0;
+  for (let b0 = begin; b0 < end; b0 += 64) {
+    const b1 = b0 + 64 < end ? b0 + 64 : end;
+    for (let k = b0; k < b1; k++) {
+      const r = rows[k];
+      touched += bins[r * ${nCols} + ${fBegin}] + bins[r * ${nCols} + ${fEnd - 1}] + gh[2 * r];
+    }
+    for (let k = b0; k < b1; k++) {
+      const r = rows[k];
+      const g = gh[2 * r];
+      const h = gh[2 * r + 1];
+      const rb = r * ${nCols};
+${body}    }
+  }
+  sink[0] += touched;
+})`;
+}
+
+/** Compiles a kernel source (on this thread; workers compile the same source themselves). */
+export function compileHistKernel(source: string): HistKernel {
+  return new Function(`return ${source};`)() as HistKernel;
+}
+
+/**
+ * Runs `kernel` (features [fBegin, fEnd)) for tasks [tBegin, tEnd): zeroes those features' range of each
+ * task's histogram, then adds its rows. Tasks are 4 ints: [pool chunk, base, row begin, row end].
  */
 export function buildHistograms(
+  kernel: HistKernel,
   bins: Uint8Array | Uint16Array,
-  nRows: number,
   gh: Float64Array,
   rows: Uint32Array,
   chunks: Float64Array[],
   tasks: Int32Array,
-  nTasks: number,
+  tBegin: number,
+  tEnd: number,
   offsets: Int32Array,
   fBegin: number,
   fEnd: number,
-  buf: Float64Array,
+  sink: Float64Array,
 ): void {
-  const BLOCK = 4096;
-  for (let t = 0; t < nTasks; t++) {
+  for (let t = tBegin; t < tEnd; t++) {
     const hist = chunks[tasks[4 * t]!]!;
     const base = tasks[4 * t + 1]!;
-    const begin = tasks[4 * t + 2]!;
-    const end = tasks[4 * t + 3]!;
     hist.fill(0, base + offsets[fBegin]!, base + offsets[fEnd]!);
-    for (let b0 = begin; b0 < end; b0 += BLOCK) {
-      const b1 = b0 + BLOCK < end ? b0 + BLOCK : end;
-      const m = b1 - b0;
-      for (let k = 0; k < m; k++) {
-        const r = rows[b0 + k]!;
-        buf[2 * k] = gh[2 * r]!;
-        buf[2 * k + 1] = gh[2 * r + 1]!;
-      }
-      let f = fBegin;
-      for (; f + 4 <= fEnd; f += 4) {
-        const c0 = f * nRows;
-        const c1 = c0 + nRows;
-        const c2 = c1 + nRows;
-        const c3 = c2 + nRows;
-        const o0 = base + offsets[f]!;
-        const o1 = base + offsets[f + 1]!;
-        const o2 = base + offsets[f + 2]!;
-        const o3 = base + offsets[f + 3]!;
-        for (let k = 0; k < m; k++) {
-          const r = rows[b0 + k]!;
-          const g = buf[2 * k]!;
-          const h = buf[2 * k + 1]!;
-          let p = o0 + 2 * bins[c0 + r]!;
-          hist[p] += g;
-          hist[p + 1] += h;
-          p = o1 + 2 * bins[c1 + r]!;
-          hist[p] += g;
-          hist[p + 1] += h;
-          p = o2 + 2 * bins[c2 + r]!;
-          hist[p] += g;
-          hist[p + 1] += h;
-          p = o3 + 2 * bins[c3 + r]!;
-          hist[p] += g;
-          hist[p + 1] += h;
-        }
-      }
-      for (; f < fEnd; f++) {
-        const c0 = f * nRows;
-        const o0 = base + offsets[f]!;
-        for (let k = 0; k < m; k++) {
-          const p = o0 + 2 * bins[c0 + rows[b0 + k]!]!;
-          hist[p] += buf[2 * k]!;
-          hist[p + 1] += buf[2 * k + 1]!;
-        }
-      }
-    }
+    kernel(bins, gh, rows, hist, base, tasks[4 * t + 2]!, tasks[4 * t + 3]!, sink);
   }
 }
 
@@ -235,5 +245,53 @@ export function findSplits(
     results[out + 6] = bestRG;
     results[out + 7] = bestRH;
     results[out + 8] = bestValue;
+  }
+}
+
+/** Ints per partition task: row begin, row end, feature, threshold bin, default-left, missing code. */
+export const PARTITION_STRIDE = 6;
+
+/**
+ * Stable in-place partition of each task's rows by one feature: rows whose bin is <= the threshold bin
+ * (or that are missing, when default-left) keep their order at the front, the others follow in order.
+ * The right rows pass through `scratch` at the same positions, so tasks on disjoint ranges can run on
+ * different threads. `leftCounts[t]` receives the number of left rows of task t.
+ *
+ * Branch-free: the side of each bin code comes from a small table and both destinations are written (a
+ * data-dependent branch here is mispredicted about every other row).
+ */
+export function partitionRows(
+  columnBins: Uint8Array | Uint16Array,
+  nRows: number,
+  rows: Uint32Array,
+  scratch: Uint32Array,
+  tasks: Int32Array,
+  tBegin: number,
+  tEnd: number,
+  leftCounts: Int32Array,
+): void {
+  let goRight = new Uint8Array(257);
+  for (let t = tBegin; t < tEnd; t++) {
+    const o = t * 6;
+    const begin = tasks[o]!;
+    const end = tasks[o + 1]!;
+    const col = tasks[o + 2]! * nRows;
+    const thr = tasks[o + 3]!;
+    const missing = tasks[o + 5]!;
+    if (goRight.length < missing + 1) goRight = new Uint8Array(missing + 1);
+    for (let c = 0; c < missing; c++) goRight[c] = c <= thr ? 0 : 1;
+    goRight[missing] = tasks[o + 4]! === 1 ? 0 : 1;
+    let w = begin;
+    let s = begin;
+    for (let i = begin; i < end; i++) {
+      const row = rows[i]!;
+      const right = goRight[columnBins[col + row]!]!;
+      rows[w] = row;
+      scratch[s] = row;
+      w += 1 - right;
+      s += right;
+    }
+    for (let i = begin; i < s; i++) rows[w + i - begin] = scratch[i]!;
+    leftCounts[t] = w - begin;
   }
 }

@@ -245,7 +245,7 @@ class Sketch {
     if (n === 0) return;
     if (!this.rawWeights) {
       const v = this.rawValues.subarray(0, n);
-      v.sort();
+      radixSort(v, this.scratch(n));
       let wsum = 0;
       for (let i = 0; i < n; ) {
         let j = i + 1;
@@ -284,6 +284,13 @@ class Sketch {
       wsum = f32(wsum + w);
       i = j;
     }
+  }
+
+  private sortScratch: Uint32Array | undefined;
+
+  private scratch(n: number): Uint32Array {
+    if (!this.sortScratch || this.sortScratch.length < n) this.sortScratch = new Uint32Array(Math.max(n, this.capacity));
+    return this.sortScratch;
   }
 
   private initLevel(n: number): void {
@@ -331,6 +338,59 @@ class Sketch {
       out.copyFrom(t);
     }
     return out;
+  }
+}
+
+const RADIX_COUNTS = new Uint32Array(4 * 256);
+
+/**
+ * Sorts float32 values (no NaN) ascending in place: LSD radix sort, 4 passes of 8 bits over
+ * order-preserving keys (sign bit flipped for positives, all bits flipped for negatives). -0 sorts before
+ * +0, which the summary treats as one value as XGBoost does. `tmp` holds at least `values.length` entries.
+ */
+function radixSort(values: Float32Array, tmp: Uint32Array): void {
+  const n = values.length;
+  if (n < 64) {
+    values.sort();
+    return;
+  }
+  const keys = new Uint32Array(values.buffer, values.byteOffset, n);
+  const counts = RADIX_COUNTS;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) {
+    const b = keys[i]!;
+    const k = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+    keys[i] = k;
+    counts[k & 255]!++;
+    counts[256 + ((k >>> 8) & 255)]!++;
+    counts[512 + ((k >>> 16) & 255)]!++;
+    counts[768 + (k >>> 24)]!++;
+  }
+  let src = keys;
+  let dst = tmp;
+  for (let pass = 0; pass < 4; pass++) {
+    const c = pass * 256;
+    const shift = pass * 8;
+    // Skip a pass whose digit is the same for every key.
+    if (counts[c + ((src[0]! >>> shift) & 255)] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < 256; d++) {
+      const x = counts[c + d]!;
+      counts[c + d] = sum;
+      sum += x;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = src[i]!;
+      dst[counts[c + ((k >>> shift) & 255)]!++] = k;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== keys) keys.set(src.subarray(0, n));
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    keys[i] = k & 0x80000000 ? (k & 0x7fffffff) >>> 0 : ~k >>> 0;
   }
 }
 

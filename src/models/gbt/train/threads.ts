@@ -15,7 +15,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { allocate, HistPool, type Backend, type BinnedMatrix, type KernelArrays } from './backend.js';
-import { buildHistograms, findSplits, HIST_BLOCK, RESULT_STRIDE } from './kernels.js';
+import { buildHistograms, compileHistKernel, findSplits, histKernelSource, PARTITION_STRIDE, partitionRows, RESULT_STRIDE, type HistKernel } from './kernels.js';
 
 const SEQ = 0;
 const DONE = 1;
@@ -26,10 +26,13 @@ const END = 5;
 const GEN = 6;
 const ERROR = 7;
 const CHUNKS = 8;
+/** Build mode: 0 = whole histograms of tasks [BEGIN, END); 1 = the upper half of the features of all tasks. */
+const MODE = 9;
 
 const OP_BUILD = 1;
 const OP_SPLITS = 2;
 const OP_EXIT = 3;
+const OP_PARTITION = 4;
 
 /** How long a call may wait for the worker before giving up (a crashed worker never answers). */
 const WORKER_TIMEOUT_MS = 10 * 60 * 1000;
@@ -40,9 +43,12 @@ function workerSource(): string {
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const buildHistograms = (${buildHistograms.toString()});
 const findSplits = (${findSplits.toString()});
-const { ctrl, port, bins, nRows, offsets, nBins, cutPtrs, cutValues, minValues } = workerData;
+const partitionRows = (${partitionRows.toString()});
+const { ctrl, port, bins, columnBins, nRows, nCols, mid, offsets, nBins, cutPtrs, cutValues, minValues } = workerData;
+const kernelFull = new Function('return ' + workerData.fullKernel)();
+const kernelHigh = new Function('return ' + workerData.highKernel)();
 const chunks = [];
-const buf = new Float64Array(${2 * HIST_BLOCK});
+const sink = new Float64Array(1);
 let gen = -1;
 let A = null;
 function sync() {
@@ -67,8 +73,12 @@ for (;;) {
   if (op === ${OP_EXIT}) break;
   try {
     sync();
-    if (op === ${OP_BUILD}) buildHistograms(bins, nRows, A.gh, A.rows, chunks, A.tasks, ctrl[${N_TASKS}], offsets, ctrl[${BEGIN}], ctrl[${END}], buf);
-    else findSplits(chunks, A.tasks, ctrl[${N_TASKS}], A.stats, A.results2, offsets, nBins, cutPtrs, cutValues, minValues, A.features, ctrl[${BEGIN}], ctrl[${END}], A.params);
+    if (op === ${OP_BUILD}) {
+      if (ctrl[${MODE}] === 0) buildHistograms(kernelFull, bins, A.gh, A.rows, chunks, A.tasks, ctrl[${BEGIN}], ctrl[${END}], offsets, 0, nCols, sink);
+      else buildHistograms(kernelHigh, bins, A.gh, A.rows, chunks, A.tasks, 0, ctrl[${N_TASKS}], offsets, mid, nCols, sink);
+    }
+    else if (op === ${OP_SPLITS}) findSplits(chunks, A.tasks, ctrl[${N_TASKS}], A.stats, A.results2, offsets, nBins, cutPtrs, cutValues, minValues, A.features, ctrl[${BEGIN}], ctrl[${END}], A.params);
+    else partitionRows(columnBins, nRows, A.rows, A.scratch, A.parts, ctrl[${BEGIN}], ctrl[${END}], A.leftCounts);
   } catch (e) {
     ctrl[${ERROR}] = 1;
     port.postMessage({ error: String((e && e.stack) || e) });
@@ -92,8 +102,11 @@ export class ThreadedBackend implements Backend {
   /** The worker's split results (merged into `arrays.results`). */
   private results2: Float64Array;
   private tasks: Int32Array;
+  private parts: Int32Array;
   private readonly ctrl: Int32Array;
-  private readonly buf = new Float64Array(2 * HIST_BLOCK);
+  private readonly sink = new Float64Array(1);
+  private readonly kernelFull: HistKernel;
+  private readonly kernelLow: HistKernel;
   private gen = 0;
   private closed = false;
 
@@ -104,6 +117,8 @@ export class ThreadedBackend implements Backend {
     ctrl: Int32Array,
   ) {
     this.ctrl = ctrl;
+    this.kernelFull = compileHistKernel(histKernelSource(data.offsets, data.cols, 0, data.cols));
+    this.kernelLow = compileHistKernel(histKernelSource(data.offsets, data.cols, 0, data.cols >> 1));
     const n = data.rows;
     const sab = <T>(Ctor: new (b: ArrayBuffer | SharedArrayBuffer) => T, length: number, bytes: number): T => new Ctor(allocate(length, bytes, true));
     this.arrays = {
@@ -113,9 +128,12 @@ export class ThreadedBackend implements Backend {
       results: sab(Float64Array, RESULT_STRIDE * 64, 8),
       params: sab(Float64Array, 4, 8),
       features: sab(Int32Array, Math.max(1, data.cols), 4),
+      scratch: sab(Uint32Array, n, 4),
+      leftCounts: sab(Int32Array, 64, 4),
     };
     this.results2 = sab(Float64Array, RESULT_STRIDE * 64, 8);
     this.tasks = sab(Int32Array, 4 * 64, 4);
+    this.parts = sab(Int32Array, PARTITION_STRIDE * 64, 4);
     this.pool = new HistPool(data.offsets[data.cols]!, true, (chunk) => this.port.postMessage({ chunk }));
     this.publish();
   }
@@ -128,7 +146,12 @@ export class ThreadedBackend implements Backend {
       ctrl,
       port: port2,
       bins: data.bins,
+      nCols: data.cols,
       nRows: data.rows,
+      mid: data.cols >> 1,
+      fullKernel: histKernelSource(data.offsets, data.cols, 0, data.cols),
+      highKernel: histKernelSource(data.offsets, data.cols, data.cols >> 1, data.cols),
+      columnBins: data.columnBins,
       offsets: sharedCopy(data.offsets),
       nBins: sharedCopy(data.nBins),
       cutPtrs: sharedCopy(cuts.ptrs),
@@ -151,7 +174,18 @@ export class ThreadedBackend implements Backend {
     const a = this.arrays;
     this.port.postMessage({
       gen: this.gen,
-      arrays: { gh: a.gh, rows: a.rows, stats: a.stats, results2: this.results2, params: a.params, features: a.features, tasks: this.tasks },
+      arrays: {
+        gh: a.gh,
+        rows: a.rows,
+        stats: a.stats,
+        results2: this.results2,
+        params: a.params,
+        features: a.features,
+        tasks: this.tasks,
+        scratch: a.scratch,
+        leftCounts: a.leftCounts,
+        parts: this.parts,
+      },
     });
   }
 
@@ -161,7 +195,30 @@ export class ThreadedBackend implements Backend {
     this.arrays.stats = new Float64Array(allocate(3 * cap, 8, true));
     this.arrays.results = new Float64Array(allocate(RESULT_STRIDE * cap, 8, true));
     this.results2 = new Float64Array(allocate(RESULT_STRIDE * cap, 8, true));
+    this.arrays.leftCounts = new Int32Array(allocate(cap, 4, true));
     this.publish();
+  }
+
+  partition(tasks: Int32Array, nTasks: number): void {
+    const d = this.data;
+    const a = this.arrays;
+    if (this.parts.length < PARTITION_STRIDE * nTasks) {
+      this.parts = new Int32Array(allocate(PARTITION_STRIDE * Math.max(nTasks, this.parts.length / 3), 4, true));
+      this.publish();
+    }
+    this.parts.set(tasks.subarray(0, PARTITION_STRIDE * nTasks));
+    // Split the nodes so that both threads get about half of the rows.
+    let total = 0;
+    for (let t = 0; t < nTasks; t++) total += tasks[t * PARTITION_STRIDE + 1]! - tasks[t * PARTITION_STRIDE]!;
+    let split = 0;
+    for (let acc = 0; split < nTasks && acc * 2 < total; split++) acc += tasks[split * PARTITION_STRIDE + 1]! - tasks[split * PARTITION_STRIDE]!;
+    if (split === nTasks || total < 4096) {
+      partitionRows(d.columnBins, d.rows, a.rows, a.scratch, this.parts, 0, nTasks, a.leftCounts);
+      return;
+    }
+    const seq = this.start(OP_PARTITION, nTasks, split, nTasks);
+    partitionRows(d.columnBins, d.rows, a.rows, a.scratch, this.parts, 0, split, a.leftCounts);
+    this.finish(seq);
   }
 
   private copyTasks(tasks: Int32Array, nTasks: number): void {
@@ -201,17 +258,43 @@ export class ThreadedBackend implements Backend {
     }
   }
 
+  /**
+   * Several nodes: split the nodes between the threads by rows (each thread builds whole histograms; at
+   * deep levels every thread pays for every row it reads, so splitting features would not halve the time).
+   * One node or very unequal ones: split the features.
+   */
   build(tasks: Int32Array, nTasks: number): void {
     const d = this.data;
+    const a = this.arrays;
     const F = d.cols;
-    if (F < 2) {
-      buildHistograms(d.bins, d.rows, this.arrays.gh, this.arrays.rows, this.pool.chunks, tasks, nTasks, d.offsets, 0, F, this.buf);
+    let total = 0;
+    let largest = 0;
+    for (let t = 0; t < nTasks; t++) {
+      const rows = tasks[4 * t + 3]! - tasks[4 * t + 2]!;
+      total += rows;
+      if (rows > largest) largest = rows;
+    }
+    if (total < 2048 || (F < 2 && nTasks < 2)) {
+      buildHistograms(this.kernelFull, d.bins, a.gh, a.rows, this.pool.chunks, tasks, 0, nTasks, d.offsets, 0, F, this.sink);
       return;
     }
     this.copyTasks(tasks, nTasks);
+    if (nTasks >= 2 && largest <= 0.6 * total) {
+      let split = 0;
+      for (let acc = 0; split < nTasks - 1 && (acc + tasks[4 * split + 3]! - tasks[4 * split + 2]!) * 2 <= total; split++) {
+        acc += tasks[4 * split + 3]! - tasks[4 * split + 2]!;
+      }
+      if (split === 0) split = 1;
+      this.ctrl[MODE] = 0;
+      const seq = this.start(OP_BUILD, nTasks, split, nTasks);
+      buildHistograms(this.kernelFull, d.bins, a.gh, a.rows, this.pool.chunks, this.tasks, 0, split, d.offsets, 0, F, this.sink);
+      this.finish(seq);
+      return;
+    }
     const mid = F >> 1;
-    const seq = this.start(OP_BUILD, nTasks, mid, F);
-    buildHistograms(d.bins, d.rows, this.arrays.gh, this.arrays.rows, this.pool.chunks, this.tasks, nTasks, d.offsets, 0, mid, this.buf);
+    this.ctrl[MODE] = 1;
+    const seq = this.start(OP_BUILD, nTasks, 0, nTasks);
+    buildHistograms(this.kernelLow, d.bins, a.gh, a.rows, this.pool.chunks, this.tasks, 0, nTasks, d.offsets, 0, mid, this.sink);
     this.finish(seq);
   }
 

@@ -164,13 +164,14 @@ describe('determinism', () => {
   });
 
   it('two threads give the same model as one', async () => {
-    const data = synthetic(3000, 2);
-    for (const params of [{ objective: 'binary:logistic', num_round: 6, max_depth: 5 }, { ...sampling, seed: 9 }]) {
+    // Large enough for both ways of sharing a histogram batch (by features, by nodes) and for split partitions.
+    const data = synthetic(30000, 2);
+    for (const params of [{ objective: 'binary:logistic', num_round: 4, max_depth: 7 }, { ...sampling, seed: 9 }]) {
       const one = await train(params, data, { threads: 1, evalTrain: false });
       const two = await train(params, data, { threads: 2, evalTrain: false });
       expect(two.model.trees.map(plain)).toEqual(one.model.trees.map(plain));
     }
-    const multi = synthetic(2000, 3, 3);
+    const multi = synthetic(12000, 3, 3);
     const params = { objective: 'multi:softprob', num_class: 3, num_round: 4, max_depth: 4 };
     const one = await train(params, multi, { threads: 1 });
     const two = await train(params, multi, { threads: 2 });

@@ -184,15 +184,7 @@ async function boost(
       }
       const { tree, leaves } = grower.grow(random);
       // Prediction cache: add each leaf's value to its rows' margins (float32, as XGBoost).
-      const rows = backend.arrays.rows;
-      for (let j = 0; j < leaves.length; j += 3) {
-        const value = tree.splitCondition[leaves[j]!]!;
-        const end = leaves[j + 2]!;
-        for (let i = leaves[j + 1]!; i < end; i++) {
-          const at = rows[i]! * K + k;
-          margin[at] = f32(margin[at]! + value);
-        }
-      }
+      addLeafValues(tree, leaves, backend.arrays.rows, margin, K, k);
       if (vmargin) addTreeMargins(tree, validation!.values32, validation!.rows, F, vmargin, K, k);
       trees.push(tree);
       treeInfo.push(k);
@@ -266,6 +258,22 @@ async function boost(
     ...(bestIteration !== undefined ? { bestIteration, bestScore: bestScore! } : {}),
     params,
   };
+}
+
+/**
+ * XGBoost's prediction cache update: each leaf's value added to the margins of its rows (float32 sums:
+ * a Float32Array store rounds the double sum of two float32 values exactly as a float addition would).
+ */
+function addLeafValues(tree: Tree, leaves: Int32Array, rows: Uint32Array, margin: Float32Array, K: number, k: number): void {
+  for (let j = 0; j < leaves.length; j += 3) {
+    const value = tree.splitCondition[leaves[j]!]!;
+    const end = leaves[j + 2]!;
+    if (K === 1) {
+      for (let i = leaves[j + 1]!; i < end; i++) margin[rows[i]!] += value;
+    } else {
+      for (let i = leaves[j + 1]!; i < end; i++) margin[rows[i]! * K + k] += value;
+    }
+  }
 }
 
 /** Python's `f"{x:.5f}"` (XGBoost's EvaluationMonitor). */

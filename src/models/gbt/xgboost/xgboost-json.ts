@@ -1,9 +1,9 @@
 /**
  * @module models/gbt/xgboost/xgboost-json
  * Reads and writes XGBoost's JSON model format: the file `Booster.save_model("model.json")` writes in XGBoost
- * 1.7 (later versions read it, and their own gbtree files read here too). JSON is the one supported
- * format: the binary/UBJSON files and the pickled `xgboost-model` the SageMaker XGBoost container writes must
- * first be re-saved as JSON (`booster.save_model("model.json")`).
+ * 1.7 (tested against 1.7.4; later versions keep these fields and read the files we write). JSON is the one
+ * supported format: binary/UBJSON files and the pickled `xgboost-model` the SageMaker XGBoost container
+ * writes must first be re-saved as JSON (`booster.save_model("model.json")`).
  *
  * Supported: gbtree boosters with numerical splits for binary:logistic, reg:logistic, reg:squarederror,
  * multi:softprob and multi:softmax. Refused with a ValidationError naming the field: dart and gblinear
