@@ -7,7 +7,7 @@
  * Run on its own after recipe 2: `node --import tsx examples/recipe-04-train-model.ts`.
  */
 import { pathToFileURL } from 'node:url';
-import { createPlatform, isPlatformError, type FitResult, type Platform, type Progress } from '../src/index.js';
+import { biasAnalysisJson, createPlatform, isPlatformError, postTrainingBias, readTable, type FitResult, type Platform, type Progress } from '../src/index.js';
 import type { Recipe2Result } from './recipe-02-offline-store.js';
 
 export const MODEL_NAME = 'cookbook-xgboost';
@@ -38,6 +38,37 @@ export async function recipe4Train(platform: Platform, log: (line: string) => vo
   return fit;
 }
 
+export interface Recipe4BiasResult {
+  /** Per facet value of `sex`: DPPL and RD. */
+  metrics: Record<string, { DPPL: number | null; RD: number | null }>;
+  analysisUri: string;
+}
+
+/**
+ * Recipe 4, post-training bias: the model's predicted label (score > probability_threshold 0.5) on the
+ * training data, then DPPL and RD for `sex`, as run_post_training_bias(methods=['DPPL', 'RD']) does.
+ */
+export async function recipe4Bias(platform: Platform, log: (line: string) => void, trainingDataUri: string): Promise<Recipe4BiasResult> {
+  const local = await platform.objectStore.localPath(platform.objectStore.keyOf(trainingDataUri)!);
+  const scored = await platform.models.predict(MODEL_NAME, await readTable(local), { label: 'approved' });
+  const score = scored.columns.find((c) => c.name === 'score')!.values as Float64Array;
+  const predicted = new Float64Array(score.length);
+  for (let i = 0; i < score.length; i++) predicted[i] = score[i]! > 0.5 ? 1 : 0;
+  const table = { length: scored.length, columns: [...scored.columns, { name: 'approved_predicted', type: 'int' as const, values: predicted }] };
+  const result = postTrainingBias(table, { label: { name: 'approved', values: [1] }, facets: [{ name: 'sex' }], predictedLabel: 'approved_predicted' }, { methods: ['DPPL', 'RD'] });
+  const key = 'chapter07/output/post_training_bias/analysis.json';
+  await platform.objectStore.put(key, JSON.stringify(biasAnalysisJson({ post: result }), null, 2));
+  const metrics: Recipe4BiasResult['metrics'] = {};
+  for (const report of result.facets[0]!.reports) {
+    const value = (name: string) => report.metrics.find((m) => m.name === name)?.value ?? null;
+    metrics[report.valueOrThreshold] = { DPPL: value('DPPL'), RD: value('RD') };
+    log(`[recipe 4] post-training bias for sex=${report.valueOrThreshold}: DPPL ${value('DPPL')?.toFixed(4)}, RD ${value('RD')?.toFixed(4)}`);
+  }
+  const analysisUri = platform.objectStore.uriOf(key);
+  log(`[recipe 4] analysis.json: ${analysisUri}`);
+  return { metrics, analysisUri };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const platform = await createPlatform();
   try {
@@ -50,6 +81,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       validation_data_path_nh: uri('validation_data_no_header.csv'),
       test_data_path_nh: uri('test_data_no_header.csv'),
     });
+    await recipe4Bias(platform, console.log, uri('training_data.csv'));
   } finally {
     await platform.close();
   }

@@ -14,7 +14,7 @@ const home = mkdtempSync(join(tmpdir(), 'plumbline-demo-'));
 describe('plumbline demo', () => {
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-  it('runs recipes 1, 2 and the training step of 4 end to end and writes the split CSV files', () => {
+  it('runs recipes 1 to 4 end to end and writes the split CSV files', () => {
     const run = () => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/run.ts'), '--home', home, '--json', 'demo'], { encoding: 'utf8', cwd: root });
     const first = run();
     expect(first.status, first.stderr).toBe(0);
@@ -22,6 +22,11 @@ describe('plumbline demo', () => {
     expect(summary.featureGroup).toMatchObject({ name: 'cookbook-feature-group', status: 'Created', ingested: 1000, rejected: 0 });
     expect(summary.rows).toEqual({ training: 600, validation: 200, test: 200 });
     expect(summary.pointInTimeRows).toBe(1000);
+    // Recipe 3: CI for sex=0 (female) is about 0.6, as the book reads (0.59); recipe 4: the model favours males.
+    expect(summary.preTrainingBias.CI['0']).toBeCloseTo(0.6, 1);
+    expect(summary.preTrainingBias.CI['1']).toBeCloseTo(-summary.preTrainingBias.CI['0'], 12);
+    expect(summary.postTrainingBias.metrics['0'].DPPL).toBeGreaterThan(0.2);
+    expect(JSON.parse(readFileSync(fileURLToPath(summary.preTrainingBias.analysis), 'utf8')).pre_training_bias_metrics.facets.sex).toHaveLength(2);
     // Recipe 4's training step: 500 rounds on the header-less training split, checked on the validation split.
     expect(summary.model).toMatchObject({ name: 'cookbook-xgboost', trees: 500 });
     expect(summary.model.validationAuc).toBeGreaterThan(0.75);
