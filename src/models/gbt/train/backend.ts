@@ -1,10 +1,22 @@
 /**
  * @module models/gbt/train/backend
  * Where the kernels run. `LocalBackend` runs them on the calling thread; `threads.ts` provides one that
- * splits the features with a worker. Both share the arrays below (plain or shared memory) and a pool of
- * node histograms in fixed-size chunks, so a histogram slot is addressed by (chunk, base).
+ * shares each call with a worker. Both hold the arrays below (plain or shared memory) and a pool of node
+ * histograms in fixed-size chunks, so a histogram slot is addressed by (chunk, base).
  */
-import { buildHistograms, compileHistKernel, findSplits, histKernelSource, partitionRows, RESULT_STRIDE, type HistKernel } from './kernels.js';
+import {
+  addLeavesKernel,
+  buildHistograms,
+  compileHistKernel,
+  findSplits,
+  gradientKernel,
+  histKernelSource,
+  partitionRows,
+  RESULT_STRIDE,
+  softmaxKernel,
+  type HistKernel,
+} from './kernels.js';
+import { EXP2_TAB, POW2 } from './objective.js';
 import type { Cuts } from './quantile.js';
 
 /** The binned training matrix and its histogram layout. */
@@ -31,15 +43,15 @@ export interface BinnedMatrix {
 
 /** Arrays the kernels read and write, allocated by the backend (shared memory when threaded). */
 export interface KernelArrays {
-  /** Gradient pairs of the tree being grown (g at 2r, h at 2r+1). */
-  gh: Float64Array;
+  /** Gradient pairs of the tree being grown (g at 2r, h at 2r+1), float32. */
+  gh: Float32Array;
   /** Row indices, partitioned in place into node ranges. */
   rows: Uint32Array;
   /** [G, H, root gain] per node of the batch being evaluated. */
   stats: Float64Array;
   /** RESULT_STRIDE doubles per node of the batch. */
   results: Float64Array;
-  /** [lambda, alpha, max_delta_step, min_child_weight]. */
+  /** [lambda, alpha, max_delta_step, min_child_weight, scale_pos_weight] (float32 values). */
   params: Float64Array;
   /** Feature subset for the batch (ascending). */
   features: Int32Array;
@@ -47,6 +59,13 @@ export interface KernelArrays {
   scratch: Uint32Array;
   /** Left row counts of a partition batch. */
   leftCounts: Int32Array;
+  /** Training margins, K per row (float32, XGBoost's prediction cache); set by `setup`. */
+  margin: Float32Array;
+  label: Float32Array;
+  /** Row weights; empty when unweighted. */
+  weight: Float32Array;
+  /** Softmax gradient pairs of all classes (2 per row and class); empty for single-output objectives. */
+  grad: Float32Array;
 }
 
 export interface Backend {
@@ -60,6 +79,14 @@ export interface Backend {
   findSplits(tasks: Int32Array, nTasks: number, nFeatures: number): void;
   /** Partitions `arrays.rows` for `nTasks` partition tasks (PARTITION_STRIDE ints each); left counts into `arrays.leftCounts`. */
   partition(tasks: Int32Array, nTasks: number): void;
+  /** Copies labels and weights in and allocates K margins per row, all `base`. */
+  setup(label: Float32Array, weight: Float32Array | undefined, K: number, base: number): void;
+  /** Single-output gradient pairs into `arrays.gh` (`kind`: GRAD_LOGISTIC or GRAD_SQUARED). */
+  gradients(kind: number, scalePos: number): void;
+  /** Softmax gradient pairs of all K classes into `arrays.grad`. */
+  softmax(K: number): void;
+  /** Adds leaf values to the margins of their rows (`ranges`: begin/end pairs into `arrays.rows`). */
+  addLeaves(ranges: Int32Array, values: Float64Array, count: number, K: number, k: number): void;
   close(): void;
 }
 
@@ -120,14 +147,18 @@ export class LocalBackend implements Backend {
     this.kernel = compileHistKernel(histKernelSource(data.offsets, data.cols, 0, data.cols));
     const n = data.rows;
     this.arrays = {
-      gh: new Float64Array(2 * n),
+      gh: new Float32Array(2 * n),
       rows: new Uint32Array(n),
       stats: new Float64Array(3 * 64),
       results: new Float64Array(RESULT_STRIDE * 64),
-      params: new Float64Array(4),
+      params: new Float64Array(5),
       features: new Int32Array(Math.max(1, data.cols)),
       scratch: new Uint32Array(n),
       leftCounts: new Int32Array(64),
+      margin: new Float32Array(0),
+      label: new Float32Array(0),
+      weight: new Float32Array(0),
+      grad: new Float32Array(0),
     };
     this.pool = new HistPool(data.offsets[data.cols]!, false);
   }
@@ -143,6 +174,28 @@ export class LocalBackend implements Backend {
   partition(tasks: Int32Array, nTasks: number): void {
     const a = this.arrays;
     partitionRows(this.data.columnBins, this.data.rows, a.rows, a.scratch, tasks, 0, nTasks, a.leftCounts);
+  }
+
+  setup(label: Float32Array, weight: Float32Array | undefined, K: number, base: number): void {
+    const a = this.arrays;
+    a.label = label;
+    a.weight = weight ?? new Float32Array(0);
+    a.margin = new Float32Array(this.data.rows * K).fill(base);
+    a.grad = K > 1 ? new Float32Array(2 * this.data.rows * K) : new Float32Array(0);
+  }
+
+  gradients(kind: number, scalePos: number): void {
+    const a = this.arrays;
+    gradientKernel(kind, a.margin, a.label, a.weight, scalePos, a.gh, 0, this.data.rows, EXP2_TAB, POW2);
+  }
+
+  softmax(K: number): void {
+    const a = this.arrays;
+    softmaxKernel(a.margin, a.label, a.weight, K, a.grad, 0, this.data.rows, EXP2_TAB, POW2, new Float64Array(K));
+  }
+
+  addLeaves(ranges: Int32Array, values: Float64Array, count: number, K: number, k: number): void {
+    addLeavesKernel(ranges, values, 0, count, this.arrays.rows, this.arrays.margin, K, k);
   }
 
   build(tasks: Int32Array, nTasks: number): void {

@@ -73,11 +73,6 @@ export function checkWeights(weight: unknown, rows: number, path: string): Float
   return out;
 }
 
-/** Float32 copy of a row-major matrix, still row-major. */
-export function toFloat32(matrix: FeatureMatrix): Float32Array {
-  return Float32Array.from(matrix.values);
-}
-
 const keyView = new Uint32Array(new Float32Array(1).buffer);
 const keyFloat = new Float32Array(keyView.buffer);
 

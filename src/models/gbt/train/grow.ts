@@ -14,7 +14,7 @@
  *   eta * weight, as XGBoost's `ExpandNode` stores them (leaves keep the eta-scaled value in base_weights
  *   too, as XGBoost does; inner nodes keep their unscaled weight).
  */
-import { createRandom } from '../../../core/random.js';
+import type { Random } from '../../../core/random.js';
 import type { Tree } from '../tree-ensemble.js';
 import type { Backend, BinnedMatrix } from './backend.js';
 import { PARTITION_STRIDE, RESULT_STRIDE } from './kernels.js';
@@ -55,7 +55,7 @@ export function calcGain(p: GrowParams, G: number, H: number): number {
 }
 
 /** XGBoost's ColumnSampler::ColSample: max(1, floor(colsample * n)) features, shuffled, then sorted. */
-export function sampleFeatures(features: Int32Array, colsample: number, random: ReturnType<typeof createRandom>): Int32Array {
+export function sampleFeatures(features: Int32Array, colsample: number, random: Random): Int32Array {
   if (colsample === 1) return features;
   const n = Math.max(1, Math.floor(f32(f32(colsample) * features.length)));
   const copy = Int32Array.from(features);
@@ -111,7 +111,7 @@ export class TreeGrower {
   }
 
   /** Grows a tree from the gradient pairs in `backend.arrays.gh`. */
-  grow(random: ReturnType<typeof createRandom>): GrownTree {
+  grow(random: Random): GrownTree {
     const { data, params: p, backend } = this;
     const { pool } = backend;
     const n = data.rows;

@@ -1,20 +1,25 @@
 /**
  * @module models/gbt/train/kernels
- * The two hot loops of tree growth, over typed arrays only: building gradient histograms for a batch of
- * nodes, and scanning histograms for the best split of a batch of nodes. Both work on a range of features,
- * so two threads split the features between them and each bin is summed by one thread in row order: the
- * results are bit-identical to one thread.
+ * The loops of training, over typed arrays only: gradient pairs, histograms of a batch of nodes, the best
+ * split of a batch of nodes, row partitions and prediction-cache updates. Each works on a range (rows,
+ * nodes or features) so that two threads can share a call; every value is computed by one thread in the
+ * same order as on one thread, so the results are bit-identical.
  *
- * Both functions are self-contained (no imports, no helpers, no closures): `threads.ts` ships their source
- * text to a worker. Keep them that way.
+ * The functions are self-contained (no imports, no module-level helpers, no nested functions or arrows:
+ * tsx wraps those in `__name(...)` calls): `threads.ts` ships their source text to a worker. The histogram
+ * kernel is generated per dataset (`histKernelSource`) and compiled on each thread.
  *
  * Layouts:
- * - `bins`: row-major bin codes; feature f of row r at `r * nCols + f`; code `nBins[f]` = missing.
- * - `gh`: gradient pairs interleaved, g of row r at `2r`, h at `2r + 1` (float32 values in a Float64Array).
+ * - `bins`: row-major bin codes (feature f of row r at `r * nCols + f`), `columnBins` the same column-major
+ *   (at `f * nRows + r`); code `nBins[f]` = missing.
+ * - `gh`: gradient pairs interleaved, g of row r at `2r`, h at `2r + 1`, float32 as XGBoost's GradientPair
+ *   (histograms add them into doubles, as XGBoost's GradientPairPrecise; half the memory of doubles keeps
+ *   bins + gradients of the benchmark inside the L3 cache).
  * - a node histogram: `2 * (nBins[f] + 1)` doubles per feature from `offsets[f]` (last pair = missing).
  * - histogram tasks, 4 ints each: [pool chunk, base offset in the chunk, row begin, row end] over `rows`.
  * - split tasks, 4 ints each: [pool chunk, base offset, node stats index, result index]; node stats
  *   (3 doubles: G, H, root gain) in `stats`; results (RESULT_STRIDE doubles) in `results`.
+ * - partition tasks, PARTITION_STRIDE ints each (see `partitionRows`).
  */
 
 /** Doubles per split result: loss, feature, threshold bin, default-left, lG, lH, rG, rH, split value. */
@@ -23,7 +28,7 @@ export const RESULT_STRIDE = 9;
 /** A histogram kernel: adds the rows `rows[begin..end)` into the histogram at `hist[base..]`. */
 export type HistKernel = (
   bins: Uint8Array | Uint16Array,
-  gh: Float64Array,
+  gh: Float32Array,
   rows: Uint32Array,
   hist: Float64Array,
   base: number,
@@ -89,7 +94,7 @@ export function compileHistKernel(source: string): HistKernel {
 export function buildHistograms(
   kernel: HistKernel,
   bins: Uint8Array | Uint16Array,
-  gh: Float64Array,
+  gh: Float32Array,
   rows: Uint32Array,
   chunks: Float64Array[],
   tasks: Int32Array,
@@ -293,5 +298,141 @@ export function partitionRows(
     }
     for (let i = begin; i < s; i++) rows[w + i - begin] = scratch[i]!;
     leftCounts[t] = w - begin;
+  }
+}
+
+/** `gradientKernel` objective kinds. */
+export const GRAD_LOGISTIC = 0;
+export const GRAD_SQUARED = 1;
+
+/**
+ * Gradient pairs of rows [begin, end) for a single-output objective, in float32 steps as XGBoost's
+ * `RegLossObj` (logistic: p = 1 / (1 + expf(-m)), g = p - y, h = max(p(1 - p), 1e-16); squared error:
+ * g = m - y, h = 1; both times the row weight, and scale_pos_weight for label 1). `expf` is glibc's,
+ * inlined (see objective.ts `expf`; the test checks they agree). `weight` empty = unweighted.
+ */
+export function gradientKernel(
+  kind: number,
+  margin: Float32Array,
+  label: Float32Array,
+  weight: Float32Array,
+  scalePos: number,
+  gh: Float32Array,
+  begin: number,
+  end: number,
+  expTab: Float64Array,
+  pow2: Float64Array,
+): void {
+  const f32 = Math.fround;
+  const eps = f32(1e-16);
+  const spw = f32(scalePos);
+  const weighted = weight.length > 0;
+  for (let i = begin; i < end; i++) {
+    const y = label[i]!;
+    let w = weighted ? weight[i]! : 1;
+    if (y === 1) w = f32(w * spw);
+    let g = 0;
+    let h = 1;
+    if (kind === 0) {
+      const x = -margin[i]!;
+      let e = 0;
+      if (!(x < 88.72283172607422)) e = x === x ? Infinity : x;
+      else if (!(x < -103.97207641601562)) {
+        const z = 46.16624130844683 * x;
+        const kd = z + 6755399441055744.0 - 6755399441055744.0;
+        const r = z - kd;
+        const j = kd & 31;
+        const s = expTab[j]! * pow2[(kd - j) / 32 + 200]!;
+        e = f32(((1.6938359250920212e-6 * r + 0.00023459809789509004) * (r * r) + (0.021660849396613134 * r + 1)) * s);
+      }
+      const p = f32(1 / f32(e + 1));
+      g = f32(p - y);
+      h = f32(p * f32(1 - p));
+      if (h < eps) h = eps;
+    } else {
+      g = f32(margin[i]! - y);
+    }
+    gh[2 * i] = f32(g * w);
+    gh[2 * i + 1] = f32(h * w);
+  }
+}
+
+/**
+ * Softmax gradient pairs of rows [begin, end), all K classes: `out[2(iK + k)]` = g, `+1` = h, as XGBoost's
+ * `SoftmaxMultiClassObj` (running max from FLT_MIN, double sum of expf, p = e / float(sum),
+ * h = max(2p(1 - p)w, 1e-16), g = (p - [y = k])w). `tmp` holds K doubles.
+ */
+export function softmaxKernel(
+  margin: Float32Array,
+  label: Float32Array,
+  weight: Float32Array,
+  K: number,
+  out: Float32Array,
+  begin: number,
+  end: number,
+  expTab: Float64Array,
+  pow2: Float64Array,
+  tmp: Float64Array,
+): void {
+  const f32 = Math.fround;
+  const eps = f32(1e-16);
+  const weighted = weight.length > 0;
+  for (let i = begin; i < end; i++) {
+    const base = i * K;
+    let wmax = 1.1754943508222875e-38;
+    for (let k = 0; k < K; k++) if (margin[base + k]! > wmax) wmax = margin[base + k]!;
+    let wsum = 0;
+    for (let k = 0; k < K; k++) {
+      const x = f32(margin[base + k]! - wmax);
+      let e = 0;
+      if (!(x < 88.72283172607422)) e = x === x ? Infinity : x;
+      else if (!(x < -103.97207641601562)) {
+        const z = 46.16624130844683 * x;
+        const kd = z + 6755399441055744.0 - 6755399441055744.0;
+        const r = z - kd;
+        const j = kd & 31;
+        const s = expTab[j]! * pow2[(kd - j) / 32 + 200]!;
+        e = f32(((1.6938359250920212e-6 * r + 0.00023459809789509004) * (r * r) + (0.021660849396613134 * r + 1)) * s);
+      }
+      tmp[k] = e;
+      wsum += e;
+    }
+    const sum32 = f32(wsum);
+    const y = label[i]!;
+    const wt = weighted ? weight[i]! : 1;
+    for (let k = 0; k < K; k++) {
+      let p = f32(tmp[k]! / sum32);
+      let h = f32(f32(f32(2 * p) * f32(1 - p)) * wt);
+      if (h < eps) h = eps;
+      if (y === k) p = f32(p - 1);
+      out[2 * (base + k)] = f32(p * wt);
+      out[2 * (base + k) + 1] = h;
+    }
+  }
+}
+
+/**
+ * XGBoost's prediction cache update for leaves [lBegin, lEnd): leaf j's value `values[j]` added to the
+ * margins (output group k of K) of the rows `rows[ranges[2j] .. ranges[2j+1])`. A Float32Array store of
+ * the double sum of two float32 values rounds exactly as a float32 addition.
+ */
+export function addLeavesKernel(
+  ranges: Int32Array,
+  values: Float64Array,
+  lBegin: number,
+  lEnd: number,
+  rows: Uint32Array,
+  margin: Float32Array,
+  K: number,
+  k: number,
+): void {
+  for (let j = lBegin; j < lEnd; j++) {
+    const value = values[j]!;
+    const end = ranges[2 * j + 1]!;
+    if (K === 1) {
+      for (let i = ranges[2 * j]!; i < end; i++) margin[rows[i]!] += value;
+    } else {
+      for (let i = ranges[2 * j]!; i < end; i++) margin[rows[i]! * K + k] += value;
+    }
   }
 }

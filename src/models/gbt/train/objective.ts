@@ -1,20 +1,17 @@
 /**
  * @module models/gbt/train/objective
- * Gradients, hessians and output transforms of the supported objectives, computed in float32 step by step
- * as XGBoost 1.7 computes them (`RegLossObj`, `SoftmaxMultiClassObj`), so that the gradient pairs, and
- * hence the histograms and splits, are the same numbers.
+ * Float32 math of the objectives as XGBoost 1.7 computes it: glibc's expf, the float sigmoid, the starting
+ * margin from base_score, and the output transforms. (The gradient kernels, which inline the same expf so
+ * that they can run in a worker, are in kernels.ts.)
  */
 import type { Objective } from '../tree-ensemble.js';
 
 const f32 = Math.fround;
-const EPS16 = Math.fround(1e-16);
-/** FLT_MIN: XGBoost's softmax gradient starts its running max there (not at -inf). */
-const FLT_MIN = 1.1754943508222875e-38;
 
 // glibc's expf (sysdeps/ieee754/flt-32/e_expf.c): exp(x) = 2^(k/32) * 2^(r/32) with a 32-entry table and a
 // cubic, in double, rounded once to float. fround(Math.exp(x)) differs from it in ~0.06% of inputs, which
 // is enough to move node sums of XGBoost's gradients by an ulp; this port matched libm on 200k inputs.
-const EXP2_TAB = new Float64Array([
+export const EXP2_TAB = new Float64Array([
   1.0, 1.0218971486541166, 1.0442737824274138, 1.0671404006768237, 1.0905077326652577, 1.1143867425958924,
   1.1387886347566916, 1.1637248587775775, 1.189207115002721, 1.215247359980469, 1.241857812073484, 1.2690509571917332,
   1.2968395546510096, 1.3252366431597413, 1.3542555469368927, 1.383909881963832, 1.4142135623730951, 1.4451808069770467,
@@ -28,7 +25,7 @@ const EXP_C2 = 0.021660849396613134;
 const EXP_INV_LN2_N = 46.16624130844683;
 const EXP_SHIFT = 6755399441055744.0;
 /** 2^m for m in [-200, 200], exact. */
-const POW2 = new Float64Array(401);
+export const POW2 = new Float64Array(401);
 for (let m = -200; m <= 200; m++) POW2[m + 200] = 2 ** m;
 
 /** expf(x) of glibc for a float32 x, as a float32 value. */
@@ -55,70 +52,6 @@ export function baseMargin32(objective: Objective, baseScore: number): number {
   const b = f32(baseScore);
   if (objective === 'binary:logistic' || objective === 'reg:logistic') return f32(-f32(Math.log(f32(f32(1 / b) - 1))));
   return b;
-}
-
-/**
- * Gradient pairs of a single-output objective, written interleaved into `gh` (g at 2i, h at 2i+1).
- * `weight` is the row weight (float32) or undefined for 1; `scalePos` multiplies rows whose label is 1.
- */
-export function gradientsSingle(
-  objective: Objective,
-  margin: Float32Array,
-  label: Float32Array,
-  weight: Float32Array | undefined,
-  scalePos: number,
-  gh: Float64Array,
-): void {
-  const n = label.length;
-  const spw = f32(scalePos);
-  const logistic = objective !== 'reg:squarederror';
-  for (let i = 0; i < n; i++) {
-    const y = label[i]!;
-    let w = weight === undefined ? 1 : weight[i]!;
-    if (y === 1) w = f32(w * spw);
-    let g: number;
-    let h: number;
-    if (logistic) {
-      const p = sigmoid32(margin[i]!);
-      g = f32(p - y);
-      h = f32(p * f32(1 - p));
-      if (h < EPS16) h = EPS16;
-    } else {
-      g = f32(margin[i]! - y);
-      h = 1;
-    }
-    gh[2 * i] = f32(g * w);
-    gh[2 * i + 1] = f32(h * w);
-  }
-}
-
-/**
- * Softmax gradient pairs of all classes: `out[(i*K + k)*2]` = g, `+1` = h, as XGBoost's
- * `SoftmaxMultiClassObj::GetGradient` (h = max(2p(1-p)w, 1e-16)).
- */
-export function gradientsSoftmax(margin: Float32Array, label: Float32Array, weight: Float32Array | undefined, K: number, out: Float64Array): void {
-  const n = label.length;
-  for (let i = 0; i < n; i++) {
-    const base = i * K;
-    let wmax = FLT_MIN;
-    for (let k = 0; k < K; k++) {
-      const v = margin[base + k]!;
-      if (v > wmax) wmax = v;
-    }
-    let wsum = 0;
-    for (let k = 0; k < K; k++) wsum += expf(f32(margin[base + k]! - wmax));
-    const sum32 = f32(wsum);
-    const y = label[i]!;
-    const wt = weight === undefined ? 1 : weight[i]!;
-    for (let k = 0; k < K; k++) {
-      let p = f32(expf(f32(margin[base + k]! - wmax)) / sum32);
-      let h = f32(f32(f32(2 * p) * f32(1 - p)) * wt);
-      if (h < EPS16) h = EPS16;
-      if (y === k) p = f32(p - 1);
-      out[2 * (base + k)] = f32(p * wt);
-      out[2 * (base + k) + 1] = h;
-    }
-  }
 }
 
 /** Probabilities (or identity for squared error), float32, K per row for multi-class (XGBoost's Softmax). */

@@ -111,60 +111,48 @@ class Summary {
       return;
     }
     this.reserve(sa.size + sb.size);
+    const na = sa.size;
+    const nb = sb.size;
+    // After one side runs out, XGBoost's tail loops add that side's last rmax (not RMaxPrev of a next entry).
+    const aLastRmax = sa.rmax[na - 1]!;
+    const bLastRmax = sb.rmax[nb - 1]!;
     let a = 0;
     let b = 0;
     let d = 0;
     let aprev = 0;
     let bprev = 0;
     const { rmin, rmax, wmin, value } = this;
-    while (a < sa.size && b < sb.size) {
-      const av = sa.value[a]!;
-      const bv = sb.value[b]!;
-      if (av === bv) {
+    // One loop for the merge and both tails (separate tail loops made V8 deoptimise this function on
+    // every call).
+    while (a < na || b < nb) {
+      const takeA = b === nb || (a < na && sa.value[a]! < sb.value[b]!);
+      const takeB = a === na || (b < nb && sb.value[b]! < sa.value[a]!);
+      if (!takeA && !takeB) {
+        // Equal values: one entry with both sides' ranks and weights.
         rmin[d] = sa.rmin[a]! + sb.rmin[b]!;
         rmax[d] = sa.rmax[a]! + sb.rmax[b]!;
         wmin[d] = sa.wmin[a]! + sb.wmin[b]!;
-        value[d] = av;
+        value[d] = sa.value[a]!;
         aprev = f32(sa.rmin[a]! + sa.wmin[a]!);
         bprev = f32(sb.rmin[b]! + sb.wmin[b]!);
-        d++;
         a++;
         b++;
-      } else if (av < bv) {
+      } else if (takeA) {
         rmin[d] = sa.rmin[a]! + bprev;
-        rmax[d] = sa.rmax[a]! + f32(sb.rmax[b]! - sb.wmin[b]!);
+        rmax[d] = sa.rmax[a]! + (b < nb ? f32(sb.rmax[b]! - sb.wmin[b]!) : bLastRmax);
         wmin[d] = sa.wmin[a]!;
-        value[d] = av;
+        value[d] = sa.value[a]!;
         aprev = f32(sa.rmin[a]! + sa.wmin[a]!);
-        d++;
         a++;
       } else {
         rmin[d] = sb.rmin[b]! + aprev;
-        rmax[d] = sb.rmax[b]! + f32(sa.rmax[a]! - sa.wmin[a]!);
-        wmin[d] = sb.wmin[b]!;
-        value[d] = bv;
-        bprev = f32(sb.rmin[b]! + sb.wmin[b]!);
-        d++;
-        b++;
-      }
-    }
-    if (a < sa.size) {
-      const brmax = sb.rmax[sb.size - 1]!;
-      for (; a < sa.size; a++, d++) {
-        rmin[d] = sa.rmin[a]! + bprev;
-        rmax[d] = sa.rmax[a]! + brmax;
-        wmin[d] = sa.wmin[a]!;
-        value[d] = sa.value[a]!;
-      }
-    }
-    if (b < sb.size) {
-      const armax = sa.rmax[sa.size - 1]!;
-      for (; b < sb.size; b++, d++) {
-        rmin[d] = sb.rmin[b]! + aprev;
-        rmax[d] = sb.rmax[b]! + armax;
+        rmax[d] = sb.rmax[b]! + (a < na ? f32(sa.rmax[a]! - sa.wmin[a]!) : aLastRmax);
         wmin[d] = sb.wmin[b]!;
         value[d] = sb.value[b]!;
+        bprev = f32(sb.rmin[b]! + sb.wmin[b]!);
+        b++;
       }
+      d++;
     }
     this.size = d;
     // FixError: restore rank monotonicity lost to rounding.
@@ -262,17 +250,25 @@ class Sketch {
       }
       return;
     }
-    const values = this.rawValues;
+    // Weighted: sort (value, row) pairs, stable, so equal values add their weights in row order.
     const weights = this.rawWeights;
+    const keys = this.scratch(2 * n);
     const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => values[a]! - values[b]! || a - b);
+    const bits = new Uint32Array(this.rawValues.buffer, this.rawValues.byteOffset, n);
+    for (let i = 0; i < n; i++) {
+      const b = bits[i]!;
+      keys[i] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+      order[i] = i;
+    }
+    radixSortPairs(keys, order, n);
     let wsum = 0;
     for (let i = 0; i < n; ) {
-      const x = values[order[i]!]!;
+      const key = keys[i]!;
+      const x = this.rawValues[order[i]!]!;
       let w = weights[order[i]!]!;
       let j = i + 1;
-      while (j < n && values[order[j]!] === x) {
+      // -0 and +0 have different keys but are one value, as in XGBoost's comparisons.
+      while (j < n && (keys[j] === key || this.rawValues[order[j]!] === x)) {
         w = f32(w + weights[order[j]!]!);
         j++;
       }
@@ -342,6 +338,47 @@ class Sketch {
 }
 
 const RADIX_COUNTS = new Uint32Array(4 * 256);
+
+/**
+ * Stable LSD radix sort of uint32 `keys[0..n)` with `payload` moved along; `keys` must have room for 2n
+ * (the second half is scratch).
+ */
+function radixSortPairs(keys: Uint32Array, payload: Uint32Array, n: number): void {
+  const tmpK = keys.subarray(n, 2 * n);
+  const tmpP = new Uint32Array(n);
+  let srcK: Uint32Array = keys.subarray(0, n);
+  let srcP: Uint32Array = payload;
+  let dstK: Uint32Array = tmpK;
+  let dstP: Uint32Array = tmpP;
+  const counts = new Uint32Array(256);
+  for (let shift = 0; shift < 32; shift += 8) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(srcK[i]! >>> shift) & 255]!++;
+    if (counts[(srcK[0]! >>> shift) & 255] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < 256; d++) {
+      const c = counts[d]!;
+      counts[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = srcK[i]!;
+      const at = counts[(k >>> shift) & 255]!++;
+      dstK[at] = k;
+      dstP[at] = srcP[i]!;
+    }
+    const tk = srcK;
+    srcK = dstK;
+    dstK = tk;
+    const tp = srcP;
+    srcP = dstP;
+    dstP = tp;
+  }
+  if (srcP !== payload) {
+    payload.set(srcP);
+    keys.set(srcK, 0);
+  }
+}
 
 /**
  * Sorts float32 values (no NaN) ascending in place: LSD radix sort, 4 passes of 8 bits over
@@ -459,16 +496,4 @@ export function computeCuts(columns: Float32Array, rows: number, cols: number, w
     ptrs[f + 1] = ptrs[f]! + per[f]!.length;
   }
   return { ptrs, values, minValues };
-}
-
-/** Local bin of `x` among `cuts[lo..hi)` (upper_bound, clamped to the last bin). */
-export function searchBin(cuts: Float32Array, lo: number, hi: number, x: number): number {
-  let a = lo;
-  let b = hi;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (cuts[m]! <= x) a = m + 1;
-    else b = m;
-  }
-  return (a === hi ? hi - 1 : a) - lo;
 }

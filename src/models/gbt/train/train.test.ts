@@ -3,7 +3,7 @@ import { createRandom } from '../../../core/random.js';
 import type { Progress } from '../../../core/progress.js';
 import type { Tree, TreeEnsemble } from '../tree-ensemble.js';
 import { train } from './train.js';
-import { addTreeMargins } from './walk.js';
+import { predictMargin } from '../predict/index.js';
 
 const f32 = Math.fround;
 
@@ -25,12 +25,8 @@ function plain(tree: Tree): Record<string, number[]> {
   return Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, Array.from(v as ArrayLike<number>)]));
 }
 
-function margins(model: TreeEnsemble, values: Float64Array, rows: number, cols: number): Float32Array {
-  const K = model.numClass || 1;
-  const out = new Float32Array(rows * K);
-  const x = Float32Array.from(values);
-  model.trees.forEach((t, i) => addTreeMargins(t, x, rows, cols, out, K, model.treeInfo[i]!));
-  return out;
+function margins(model: TreeEnsemble, values: Float64Array, rows: number, cols: number): Float64Array {
+  return predictMargin(model, { rows, cols, values });
 }
 
 describe('single trees checked by hand', () => {

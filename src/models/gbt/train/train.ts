@@ -18,14 +18,15 @@ import { ValidationError } from '../../../core/errors.js';
 import { noProgress, type Progress } from '../../../core/progress.js';
 import { createRandom } from '../../../core/random.js';
 import type { FeatureMatrix } from '../../predictor.js';
+import { predictMargin } from '../predict/index.js';
 import type { Tree, TreeEnsemble } from '../tree-ensemble.js';
 import { LocalBackend, type Backend, type BinnedMatrix } from './backend.js';
 import { binMatrix, checkLabels, checkMatrix, checkWeights } from './data.js';
 import { TreeGrower, type GrowParams } from './grow.js';
 import { evaluateMetric, maximizes } from './metrics.js';
-import { baseMargin32, gradientsSingle, gradientsSoftmax, transform } from './objective.js';
+import { GRAD_LOGISTIC, GRAD_SQUARED } from './kernels.js';
+import { baseMargin32, transform } from './objective.js';
 import { isMulti, parseTrainParams, type MetricName, type RawParams, type TrainParams } from './params.js';
-import { addTreeMargins } from './walk.js';
 
 const f32 = Math.fround;
 
@@ -64,6 +65,12 @@ export interface TrainResult {
   params: TrainParams;
 }
 
+interface Validation {
+  matrix: FeatureMatrix;
+  rows: number;
+  label: Float32Array;
+}
+
 interface EvalSet {
   name: 'train' | 'validation';
   label: Float32Array;
@@ -80,11 +87,11 @@ export async function train(rawParams: RawParams, data: TrainInput, options: Tra
   const F = data.matrix.cols;
   const label = checkLabels(data.label, n, params, 'train.label');
   const weight = data.weight === undefined ? undefined : checkWeights(data.weight, n, 'train.weight');
-  let validation: { values32: Float32Array; rows: number; label: Float32Array } | undefined;
+  let validation: Validation | undefined;
   if (options.validation) {
     checkMatrix(options.validation.matrix, 'validation.matrix', F);
     const vlabel = checkLabels(options.validation.label, options.validation.matrix.rows, params, 'validation.label');
-    validation = { values32: Float32Array.from(options.validation.matrix.values), rows: options.validation.matrix.rows, label: vlabel };
+    validation = { matrix: options.validation.matrix, rows: options.validation.matrix.rows, label: vlabel };
   }
   if (options.featureNames !== undefined && options.featureNames.length !== F) {
     throw new ValidationError([{ path: 'featureNames', message: `got ${options.featureNames.length} names for ${F} features` }]);
@@ -93,7 +100,7 @@ export async function train(rawParams: RawParams, data: TrainInput, options: Tra
   if (params.early_stopping_rounds !== undefined && !evalTrain && !validation) {
     throw new ValidationError([{ path: 'early_stopping_rounds', message: 'early stopping needs an evaluation set (a validation set, or evalTrain)' }]);
   }
-  const threads = options.threads ?? (params.nthread !== undefined ? Math.min(params.nthread, 2) : 1);
+  const threads = (options.threads ?? params.nthread ?? 1) >= 2 ? 2 : 1;
 
   const binned = binMatrix(data.matrix, weight, params.max_bin);
   const backend: Backend = threads === 2 ? await createThreadedBackend(binned) : new LocalBackend(binned);
@@ -114,7 +121,7 @@ async function boost(
   binned: BinnedMatrix,
   label: Float32Array,
   weight: Float32Array | undefined,
-  validation: { values32: Float32Array; rows: number; label: Float32Array } | undefined,
+  validation: Validation | undefined,
   backend: Backend,
   options: TrainOptions,
   evalTrain: boolean,
@@ -137,15 +144,20 @@ async function boost(
   const grower = new TreeGrower(binned, growParams, backend);
   const random = createRandom(params.seed);
   const base = baseMargin32(params.objective, params.base_score);
-  const margin = new Float32Array(n * K).fill(base);
-  const allGrad = multi ? new Float64Array(2 * n * K) : undefined;
+  backend.setup(label, weight, K, base);
+  const margin = backend.arrays.margin;
+  const gradKind = params.objective === 'reg:squarederror' ? GRAD_SQUARED : GRAD_LOGISTIC;
   const subsample = params.subsample;
+  let leafRanges = new Int32Array(128);
+  let leafValues = new Float64Array(64);
 
   const sets: EvalSet[] = [];
   if (evalTrain) sets.push({ name: 'train', label, weight, margin, pred: new Float32Array(n * K) });
   let vmargin: Float32Array | undefined;
+  let vround: Float64Array | undefined;
   if (validation) {
     vmargin = new Float32Array(validation.rows * K).fill(base);
+    vround = new Float64Array(validation.rows * K);
     sets.push({ name: 'validation', label: validation.label, weight: undefined, margin: vmargin, pred: new Float32Array(validation.rows * K) });
   }
 
@@ -164,15 +176,16 @@ async function boost(
   progress.start(params.num_round, 'boosting rounds');
   for (let round = 0; round < params.num_round; round++) {
     const gh = backend.arrays.gh;
-    if (multi) gradientsSoftmax(margin, label, weight, K, allGrad!);
+    if (multi) backend.softmax(K);
     for (let k = 0; k < K; k++) {
       if (multi) {
+        const grad = backend.arrays.grad;
         for (let r = 0; r < n; r++) {
-          gh[2 * r] = allGrad![2 * (r * K + k)]!;
-          gh[2 * r + 1] = allGrad![2 * (r * K + k) + 1]!;
+          gh[2 * r] = grad[2 * (r * K + k)]!;
+          gh[2 * r + 1] = grad[2 * (r * K + k) + 1]!;
         }
       } else {
-        gradientsSingle(params.objective, margin, label, weight, params.scale_pos_weight, gh);
+        backend.gradients(gradKind, params.scale_pos_weight);
       }
       if (subsample < 1) {
         for (let r = 0; r < n; r++) {
@@ -184,10 +197,33 @@ async function boost(
       }
       const { tree, leaves } = grower.grow(random);
       // Prediction cache: add each leaf's value to its rows' margins (float32, as XGBoost).
-      addLeafValues(tree, leaves, backend.arrays.rows, margin, K, k);
-      if (vmargin) addTreeMargins(tree, validation!.values32, validation!.rows, F, vmargin, K, k);
+      const nLeaves = leaves.length / 3;
+      if (leafValues.length < nLeaves) {
+        leafValues = new Float64Array(2 * nLeaves);
+        leafRanges = new Int32Array(4 * nLeaves);
+      }
+      for (let j = 0; j < nLeaves; j++) {
+        leafValues[j] = tree.splitCondition[leaves[3 * j]!]!;
+        leafRanges[2 * j] = leaves[3 * j + 1]!;
+        leafRanges[2 * j + 1] = leaves[3 * j + 2]!;
+      }
+      backend.addLeaves(leafRanges, leafValues, nLeaves, K, k);
       trees.push(tree);
       treeInfo.push(k);
+    }
+    if (validation) {
+      // This round's trees alone (base score 0), added to the float32 validation margins as XGBoost's
+      // cache does; predictMargin compares float32 features with the thresholds as XGBoost's predictor.
+      const roundModel: TreeEnsemble = {
+        objective: multi ? params.objective : 'reg:squarederror',
+        numFeature: F,
+        numClass: multi ? K : 0,
+        baseScore: 0,
+        trees: trees.slice(trees.length - K),
+        treeInfo: Int32Array.from({ length: K }, (_, k) => k),
+      };
+      predictMargin(roundModel, validation.matrix, vround);
+      for (let i = 0; i < vmargin!.length; i++) vmargin![i] += vround![i]!;
     }
 
     // Evaluation
@@ -258,22 +294,6 @@ async function boost(
     ...(bestIteration !== undefined ? { bestIteration, bestScore: bestScore! } : {}),
     params,
   };
-}
-
-/**
- * XGBoost's prediction cache update: each leaf's value added to the margins of its rows (float32 sums:
- * a Float32Array store rounds the double sum of two float32 values exactly as a float addition would).
- */
-function addLeafValues(tree: Tree, leaves: Int32Array, rows: Uint32Array, margin: Float32Array, K: number, k: number): void {
-  for (let j = 0; j < leaves.length; j += 3) {
-    const value = tree.splitCondition[leaves[j]!]!;
-    const end = leaves[j + 2]!;
-    if (K === 1) {
-      for (let i = leaves[j + 1]!; i < end; i++) margin[rows[i]!] += value;
-    } else {
-      for (let i = leaves[j + 1]!; i < end; i++) margin[rows[i]! * K + k] += value;
-    }
-  }
 }
 
 /** Python's `f"{x:.5f}"` (XGBoost's EvaluationMonitor). */

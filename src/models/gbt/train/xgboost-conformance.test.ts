@@ -12,9 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../../core/random.js';
 import type { Tree, TreeEnsemble } from '../tree-ensemble.js';
-import { baseMargin32 } from './objective.js';
+import { predictMargin } from '../predict/index.js';
 import { train, type TrainResult } from './train.js';
-import { addTreeMargins } from './walk.js';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -115,6 +114,20 @@ function threeClass(n: number, seed: number): Data {
   return { values, label, rows: n, cols };
 }
 
+/** Continuous features with 5% missing values: enough rows for XGBoost's sketch to merge and prune levels. */
+function continuous(n: number, seed: number): Data {
+  const r = createRandom(seed);
+  const cols = 8;
+  const values = new Float64Array(n * cols);
+  const label = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let f = 0; f < cols; f++) values[i * cols + f] = r.next() < 0.05 ? NaN : Math.fround(r.next() * 2 - 1 + (f === 7 ? Math.floor(r.next() * 3) : 0));
+    const x = (f: number): number => values[i * cols + f]! || 0;
+    label[i] = x(0) + x(1) * x(1) - 0.3 * x(2) + (r.next() - 0.5) > 0.3 ? 1 : 0;
+  }
+  return { values, label, rows: n, cols };
+}
+
 function withWeights(d: Data, seed: number): Data {
   const r = createRandom(seed);
   return { ...d, weight: Float64Array.from({ length: d.rows }, () => Math.fround(0.2 + 2 * r.next())) };
@@ -151,6 +164,13 @@ const CASES: Case[] = [
   },
   { name: 'three classes', data: threeClass(900, 5), params: { objective: 'multi:softprob', num_class: 3, eval_metric: ['mlogloss', 'merror'] }, rounds: 10 },
   { name: 'reg:logistic, scale_pos_weight', data: chapter(800, 9), params: { objective: 'reg:logistic', scale_pos_weight: 2.5 }, rounds: 10 },
+  {
+    name: '30000 continuous rows, missing values, weights, max_bin 64',
+    data: withWeights(continuous(30000, 21), 22),
+    params: { objective: 'binary:logistic', max_depth: 6, max_bin: 64, eval_metric: ['auc'] },
+    rounds: 6,
+  },
+  { name: '10000 rows, max_bin 300 (16-bit bins)', data: continuous(10000, 23), params: { objective: 'binary:logistic', max_depth: 5, max_bin: 300 }, rounds: 4 },
 ];
 
 interface Reference {
@@ -173,12 +193,9 @@ const FIELDS: [string, keyof Tree][] = [
   ['base_weights', 'baseWeight'],
 ];
 
-function trainMargins(model: TreeEnsemble, d: Data): Float32Array {
-  const K = model.numClass || 1;
-  const out = new Float32Array(d.rows * K).fill(baseMargin32(model.objective, model.baseScore));
-  const x = Float32Array.from(d.values);
-  model.trees.forEach((t, i) => addTreeMargins(t, x, d.rows, d.cols, out, K, model.treeInfo[i]!));
-  return out;
+/** Margins of the training rows from the predict module (which must agree with XGBoost too). */
+function trainMargins(model: TreeEnsemble, d: Data): Float64Array {
+  return predictMargin(model, { rows: d.rows, cols: d.cols, values: d.values });
 }
 
 describe.skipIf(!available)(`conformance with XGBoost ${version ?? '(not installed at /usr/bin/python3: skipped)'}`, () => {
