@@ -28,7 +28,7 @@ export function checkMatrix(matrix: FeatureMatrix, path: string, cols?: number):
     const x = v[i]!;
     if (x === Infinity || x === -Infinity || (x === x && Math.abs(Math.fround(x)) === Infinity)) {
       const row = Math.floor(i / matrix.cols);
-      throw new ValidationError([{ path: `${path}.values`, message: `row ${row}, feature ${i % matrix.cols} holds ${x}; features must be finite (NaN = missing) and within float32 range` }]);
+      throw new ValidationError([{ path: `${path}.values`, message: `row ${row + 1}, feature f${i % matrix.cols} holds ${x}; features must be finite (NaN = missing) and within float32 range` }]);
     }
   }
 }
@@ -51,7 +51,7 @@ export function checkLabels(label: unknown, rows: number, params: TrainParams, p
     else if (objective === 'reg:logistic' && !(y >= 0 && y <= 1)) expected = 'a value in [0, 1] for reg:logistic';
     else if (multi && !(Number.isInteger(y) && y >= 0 && y < num_class)) expected = `an integer class from 0 to ${num_class - 1} for ${objective} (num_class=${num_class})`;
     if (expected !== undefined) {
-      throw new ValidationError([{ path: `${path}[${i}]`, message: `row ${i} has label ${typeof y === 'number' ? String(y) : JSON.stringify(y)}, expected ${expected}` }]);
+      throw new ValidationError([{ path: `${path}[${i}]`, message: `row ${i + 1} has label ${typeof y === 'number' ? String(y) : JSON.stringify(y)}, expected ${expected}` }]);
     }
     out[i] = y as number;
   }
@@ -64,7 +64,7 @@ export function checkWeights(weight: unknown, rows: number, path: string): Float
   const out = new Float32Array(rows);
   for (let i = 0; i < rows; i++) {
     const w = weight[i]!;
-    if (!Number.isFinite(w) || w < 0) throw new ValidationError([{ path: `${path}[${i}]`, message: `row ${i} has weight ${w}, expected a finite number >= 0` }]);
+    if (!Number.isFinite(w) || w < 0) throw new ValidationError([{ path: `${path}[${i}]`, message: `row ${i + 1} has weight ${w}, expected a finite number >= 0` }]);
     out[i] = w;
   }
   let any = false;

@@ -118,17 +118,17 @@ describe('train input validation', () => {
 
   it('names the first bad label row and value', async () => {
     let e = await rejects(train({ objective: 'binary:logistic' }, { matrix, label: Float64Array.of(0, 1, 2, 1) }));
-    expect(e.issues[0]).toEqual({ path: 'train.label[2]', message: 'row 2 has label 2, expected 0 or 1 for binary:logistic' });
+    expect(e.issues[0]).toEqual({ path: 'train.label[2]', message: 'row 3 has label 2, expected 0 or 1 for binary:logistic' });
     e = await rejects(train({ objective: 'binary:logistic' }, { matrix, label: Float64Array.of(0, NaN, 1, 1) }));
-    expect(e.issues[0]!.message).toBe('row 1 has label NaN, expected a finite number');
+    expect(e.issues[0]!.message).toBe('row 2 has label NaN, expected a finite number');
     e = await rejects(train({ objective: 'reg:logistic' }, { matrix, label: Float64Array.of(0, 0.5, 1.5, 1) }));
     expect(e.issues[0]!.path).toBe('train.label[2]');
     e = await rejects(train({ objective: 'multi:softprob', num_class: 3 }, { matrix, label: Float64Array.of(0, 1, 2, 3) }));
-    expect(e.issues[0]!.message).toBe('row 3 has label 3, expected an integer class from 0 to 2 for multi:softprob (num_class=3)');
+    expect(e.issues[0]!.message).toBe('row 4 has label 3, expected an integer class from 0 to 2 for multi:softprob (num_class=3)');
     e = await rejects(train({ objective: 'multi:softmax', num_class: 3 }, { matrix, label: Float64Array.of(0, 1.5, 2, 1) }));
     expect(e.issues[0]!.path).toBe('train.label[1]');
     e = await rejects(train({}, { matrix, label: [1, 2, '3', 4] as unknown as Float64Array }));
-    expect(e.issues[0]!.message).toBe('row 2 has label "3", expected a finite number');
+    expect(e.issues[0]!.message).toBe('row 3 has label "3", expected a finite number');
     e = await rejects(
       train({ objective: 'binary:logistic' }, { matrix, label: Float64Array.of(0, 1, 1, 0) }, { validation: { matrix, label: Float64Array.of(0, 1, 7, 0) } }),
     );
@@ -141,7 +141,7 @@ describe('train input validation', () => {
     e = await rejects(train({}, { matrix, label: Float64Array.of(1, 2) }));
     expect(e.message).toMatch(/2 labels for 4 rows/);
     e = await rejects(train({}, { matrix: { rows: 2, cols: 2, values: Float64Array.of(1, Infinity, 3, 4) }, label: Float64Array.of(1, 2) }));
-    expect(e.message).toMatch(/row 0, feature 1 holds Infinity/);
+    expect(e.message).toMatch(/row 1, feature f1 holds Infinity/);
     e = await rejects(train({}, { matrix, label: Float64Array.of(1, 2, 3, 4), weight: Float64Array.of(1, -1, 1, 1) }));
     expect(e.issues[0]!.path).toBe('train.weight[1]');
     e = await rejects(train({}, { matrix, label: Float64Array.of(1, 2, 3, 4) }, { validation: { matrix: { rows: 1, cols: 2, values: Float64Array.of(1, 2) }, label: Float64Array.of(1) } }));
