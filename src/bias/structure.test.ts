@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { biasAnalysisJson, METRIC_DESCRIPTIONS, postTrainingBias, preTrainingBias, type BiasConfig, type MetricName } from './index.js';
 import type { Column, ColumnTable } from '../core/columns.js';
 
-const EXAMPLES = fileURLToPath(new URL('../../../shared/spec/examples/', import.meta.url));
+const EXAMPLES = fileURLToPath(new URL('../../test/fixtures/sagemaker-examples/', import.meta.url));
 const REAL = [
   'sagemaker-python-sdk/clarify_check_step/data_bias/good_cases/analysis.json',
   'sagemaker-python-sdk/clarify_check_step/data_bias/bad_cases/analysis.json',
