@@ -79,6 +79,18 @@ export function registerModels(program: Command, ctx: CommandContext): void {
       ctx.out().result(d, () => describeModel(d));
     });
   models
+    .command('register-remote <name>')
+    .description('register a model served elsewhere by a SageMaker-style server (GET /ping, POST /invocations)')
+    .requiredOption('--url <url>', 'base URL of the server')
+    .requiredOption('--feature-names <names>', 'comma-separated features the server expects, in CSV column order')
+    .option('--output-names <names>', 'comma-separated output columns (default: score)')
+    .action(async (name: string, o) => {
+      const d = await ctx.withPlatform((p) =>
+        p.models.registerRemote(name, o.url, String(o.featureNames).split(','), o.outputNames ? String(o.outputNames).split(',') : undefined),
+      );
+      ctx.out().result(d, () => describeModel(d));
+    });
+  models
     .command('list')
     .description('list models')
     .action(async () => {
