@@ -39,12 +39,13 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   ingest: async () => (await import('./ingest.bench.js')).benchmark,
   'get-record': async () => (await import('./get-record.bench.js')).benchmark,
   'offline-sql': async () => (await import('./offline-sql.bench.js')).benchmark,
+  models: async () => (await import('./models.bench.js')).benchmark,
 };
 
 const resultPath = (name: string): string => join(RESULTS_DIR, `${name}.json`);
 
 function formatValue(value: number, unit: string): string {
-  const digits = unit === 'x' ? 2 : Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : 1;
+  const digits = unit === 'x' ? 2 : unit === 'AUC' ? 5 : Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : 1;
   return `${value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${unit}`;
 }
 
