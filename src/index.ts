@@ -17,7 +17,28 @@ export { createPlatform, type Platform, type PlatformOptions } from './platform.
 export * from './featurestore/index.js';
 export { ModelRegistry, Estimator, matrixFromTable, parseXgboostJson, serializeXgboostJson, type ModelDescription, type ModelFormat, type FeatureMatrix, type Predictor, type TreeEnsemble, type FitInputs, type FitOptions, type FitResult } from './models/index.js';
 export { generateScholarship, writeScholarship } from './datasets/index.js';
-export { preTrainingBias, postTrainingBias, biasAnalysisJson, type BiasConfig, type BiasStageResult, type BiasAnalysisJson, type MetricResult } from './bias/index.js';
+export {
+  preTrainingBias,
+  postTrainingBias,
+  biasAnalysisJson,
+  runBias,
+  parseAnalysisConfig,
+  methodList,
+  formatValue,
+  biasReportMarkdown,
+  PRE_TRAINING_METRICS,
+  POST_TRAINING_METRICS,
+  type BiasConfig,
+  type BiasStageResult,
+  type BiasAnalysisJson,
+  type MetricResult,
+  type CategoryValue,
+  type ParsedAnalysisConfig,
+  type PreTrainingMetric,
+  type PostTrainingMetric,
+  type RunBiasOptions,
+  type RunBiasResult,
+} from './bias/index.js';
 export { readTable, writeTable } from './table/index.js';
 export { PlatformError, ValidationError, NotFoundError, StoreError, isPlatformError, type Issue } from './core/errors.js';
 export { ERROR_CATALOG, type ErrorCode } from './core/error-catalog.js';

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { createPlatform, type Platform, type Progress } from '../index.js';
+import { registerClarify } from './commands/clarify.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFeatureGroups } from './commands/feature-groups.js';
@@ -70,6 +71,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   registerRecords(program, ctx);
   registerQuery(program, ctx);
   registerModels(program, ctx);
+  registerClarify(program, ctx);
   for (const c of allCommands(program)) c.exitOverride();
 
   try {

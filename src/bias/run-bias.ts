@@ -1,0 +1,134 @@
+/**
+ * @module bias/run-bias
+ * `runBias(platform, options)`: the bias part of a Clarify processing job on one laptop. Reads the data,
+ * turns a registered model's scores into predicted labels (score > probability threshold → 1, else 0, as
+ * Clarify's job does), computes the pre- and post-training metrics and writes `analysis.json` and `report.md`
+ * to a local folder or under an object-store URI.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Column, ColumnTable } from '../core/columns.js';
+import { getColumn } from '../core/columns.js';
+import { invalid, ValidationError } from '../core/errors.js';
+import type { ModelRegistry } from '../models/index.js';
+import type { ObjectStore } from '../storage/object-store.js';
+
+/** What a bias run needs from the platform: the model registry (predicted labels) and the object store (outputs). */
+export interface BiasRunContext {
+  models: Pick<ModelRegistry, 'predict' | 'localPathOf'>;
+  objectStore: ObjectStore;
+}
+import { readTable } from '../table/index.js';
+import { biasAnalysisJson, type BiasAnalysisJson } from './analysis-json.js';
+import { biasReportMarkdown } from './bias-report-md.js';
+import { resolveGroups, type BiasConfig } from './groups.js';
+import type { PostTrainingMetric, PreTrainingMetric } from './metric.js';
+import { postTrainingBias, preTrainingBias, type BiasStageResult } from './report.js';
+
+export interface RunBiasOptions {
+  /** A header CSV / Parquet / JSON file (local path or object-store URI), or a table. */
+  data: string | ColumnTable;
+  config: BiasConfig;
+  /** Pre-training metrics. With neither `pre` nor `post`: all pre-training, plus all post-training when predicted labels exist. */
+  pre?: 'all' | readonly PreTrainingMetric[];
+  /** Post-training metrics; needs a predicted label column or a model. */
+  post?: 'all' | readonly PostTrainingMetric[];
+  /** Column of predicted labels (overrides config.predictedLabel). With `modelName`, the name given to the derived column. */
+  predictedLabel?: string;
+  /** Registered model whose score (its last output column) becomes the predicted label. */
+  modelName?: string;
+  /** Score above this is a positive prediction (1), else 0. Default 0.5. */
+  probabilityThreshold?: number;
+  /** Column names for a header-less CSV (Clarify `headers`). */
+  headers?: string[];
+  /** Local folder, or an object-store URI prefix (`s3://bucket/prefix`, `file:///...`). Nothing is written without it. */
+  output?: string;
+}
+
+export interface RunBiasResult {
+  analysis: BiasAnalysisJson;
+  /** Where analysis.json and report.md were written (paths or URIs); absent without `output`. */
+  files?: { analysisJson: string; reportMd: string };
+  reportMd: string;
+  /** The predicted label column used for post-training metrics, if any. */
+  predictedLabel?: string;
+}
+
+/** Name of the column holding model-derived predicted labels when none is given. */
+export const DEFAULT_PREDICTED_LABEL = 'predicted_label';
+
+export async function runBias(platform: BiasRunContext, options: RunBiasOptions): Promise<RunBiasResult> {
+  const threshold = options.probabilityThreshold ?? 0.5;
+  if (!Number.isFinite(threshold)) throw invalid('probabilityThreshold', threshold, 'a number such as 0.5');
+  let table = typeof options.data === 'string' ? await loadData(platform, options.data, options.headers, options.config.label.name) : options.data;
+  const config: BiasConfig = { ...options.config };
+  if (options.predictedLabel !== undefined) config.predictedLabel = options.predictedLabel;
+
+  if (options.modelName !== undefined) {
+    const name = config.predictedLabel ?? DEFAULT_PREDICTED_LABEL;
+    if (getColumn(table, name)) throw invalid('predictedLabel', name, `a column name not already in the data for the labels predicted by model "${options.modelName}"`);
+    const predicted = await platform.models.predict(options.modelName, table, { label: config.label.name });
+    const outputs = predicted.columns.slice(table.columns.length);
+    const score = outputs[outputs.length - 1];
+    if (!score || score.type === 'string' || score.type === 'bool') throw new ValidationError([{ path: 'modelName', message: `model "${options.modelName}" gave no numeric output column` }]);
+    const values = new Float64Array(table.length);
+    for (let i = 0; i < table.length; i++) {
+      const s = score.values[i]!;
+      values[i] = Number.isNaN(s) ? NaN : s > threshold ? 1 : 0;
+    }
+    const column: Column = { name, type: 'int', values };
+    table = { length: table.length, columns: [...table.columns, column] };
+    config.predictedLabel = name;
+  }
+
+  // Neither stage chosen: pre-training always, post-training too when predicted labels are available.
+  const neither = options.pre === undefined && options.post === undefined;
+  const wantPre = options.pre !== undefined || neither;
+  const wantPost = options.post !== undefined || (neither && config.predictedLabel !== undefined);
+  if (wantPost && config.predictedLabel === undefined) {
+    throw new ValidationError([{ path: 'post', message: 'post-training metrics need a predicted label column (predictedLabel) or a model (modelName)' }]);
+  }
+  const groups = resolveGroups(table, config);
+  const results: { pre?: BiasStageResult; post?: BiasStageResult } = {};
+  if (wantPre) results.pre = preTrainingBias(table, config, { groups, methods: options.pre ?? 'all' });
+  if (wantPost) results.post = postTrainingBias(table, config, { groups, methods: options.post ?? 'all' });
+  const analysis = biasAnalysisJson(results);
+
+  const notes = [
+    ...(typeof options.data === 'string' ? [`data: \`${options.data}\` (${table.length} rows)`] : [`data: ${table.length} rows`]),
+    ...(options.modelName !== undefined ? [`model: \`${options.modelName}\`, score > ${threshold} is a positive prediction (column \`${config.predictedLabel}\`)`] : []),
+    ...(options.modelName === undefined && config.predictedLabel !== undefined && wantPost ? [`predicted labels: column \`${config.predictedLabel}\``] : []),
+    ...(config.groupVariable !== undefined ? [`group variable: \`${config.groupVariable}\``] : []),
+  ];
+  const reportMd = biasReportMarkdown(analysis, { notes });
+  const out: RunBiasResult = { analysis, reportMd };
+  if (config.predictedLabel !== undefined && wantPost) out.predictedLabel = config.predictedLabel;
+  if (options.output !== undefined) out.files = await writeOutputs(platform, options.output, analysis, reportMd);
+  return out;
+}
+
+async function loadData(platform: BiasRunContext, data: string, headers: string[] | undefined, label: string): Promise<ColumnTable> {
+  const path = await platform.models.localPathOf(data);
+  const table = await readTable(path);
+  if (!headers || getColumn(table, label)) return table;
+  // A header-less file (Clarify `headers`): read again with the configured names.
+  return readTable(path, { columns: headers });
+}
+
+async function writeOutputs(platform: BiasRunContext, output: string, analysis: BiasAnalysisJson, reportMd: string): Promise<{ analysisJson: string; reportMd: string }> {
+  const json = JSON.stringify(analysis, null, 2) + '\n';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(output)) {
+    const key = platform.objectStore.keyOf(output);
+    if (key === undefined) throw invalid('output', output, `a local folder or a location inside the object store ${platform.objectStore.rootUri}`);
+    const prefix = key.replace(/\/+$/, '');
+    const k = (name: string) => (prefix === '' ? name : `${prefix}/${name}`);
+    await platform.objectStore.put(k('analysis.json'), json);
+    await platform.objectStore.put(k('report.md'), reportMd);
+    return { analysisJson: platform.objectStore.uriOf(k('analysis.json')), reportMd: platform.objectStore.uriOf(k('report.md')) };
+  }
+  await mkdir(output, { recursive: true });
+  const files = { analysisJson: join(output, 'analysis.json'), reportMd: join(output, 'report.md') };
+  await writeFile(files.analysisJson, json);
+  await writeFile(files.reportMd, reportMd);
+  return files;
+}

@@ -1,0 +1,110 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPlatform } from '../../platform.js';
+import { parseAnalysisConfig } from '../../bias/clarify-config.js';
+import type { CliIo } from '../io.js';
+import type { CommandContext } from '../main.js';
+import { Output } from '../output.js';
+import { biasOptionsFromFlags, methodsFromFlag, registerClarify } from './clarify.js';
+
+const fraudConfig = fileURLToPath(new URL('../../../test/fixtures/sagemaker-examples/amazon-sagemaker-examples/fraud_detection/analysis_config.json', import.meta.url));
+
+/** The same context main() builds, around a fresh Command holding only `clarify`. */
+async function run(home: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {}, cwd: process.cwd() };
+  const program = new Command('plumbline').option('--json').exitOverride();
+  const output = () => new Output(io, { json: program.opts().json === true, debug: false });
+  let exitCode = 0;
+  const ctx: CommandContext = {
+    io,
+    out: output,
+    async withPlatform(fn) {
+      const platform = await createPlatform({ home, offlineFlushIntervalMs: 0, purgeIntervalMs: 0 });
+      try {
+        return await fn(platform);
+      } finally {
+        await platform.close();
+      }
+    },
+    progress: () => ({}) as ReturnType<CommandContext['progress']>,
+    exit: (c) => {
+      exitCode = c;
+    },
+  };
+  registerClarify(program, ctx);
+  for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return { code: exitCode, out, err };
+  } catch (e) {
+    return { code: output().error(e), out, err };
+  }
+}
+
+describe('plumbline clarify bias', () => {
+  let dir: string;
+  let home: string;
+  let data: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'plumbline-clarify-'));
+    home = join(dir, 'ws');
+    data = join(dir, 'data.csv');
+    const rows = ['approved,sex,grp,pred'];
+    const d = [[1, 0, 'a', 1], [0, 0, 'a', 0], [0, 0, 'b', 1], [1, 1, 'a', 1], [1, 1, 'b', 1], [0, 1, 'b', 0], [1, 1, 'a', 0], [0, 1, 'b', 0], [1, 1, 'a', 1], [0, 1, 'a', 1]];
+    for (const r of d) rows.push(r.join(','));
+    writeFileSync(data, rows.join('\n') + '\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints a compact table and the output paths', async () => {
+    const out = join(dir, 'out1');
+    const r = await run(home, 'clarify', 'bias', '--data', data, '--label', 'approved', '--label-values', '1', '--facet', 'sex', '--facet-values', '0', '--predicted-label', 'pred', '--methods', 'CI,DPL,DI', '--output', out);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/^facet\s+value\s+stage\s+metric\s+value$/);
+    expect(r.out).toMatch(/sex\s+0\s+pre\s+CI\s+0\.4\n/);
+    expect(r.out).toMatch(/sex\s+0\s+post\s+DI\s+/);
+    expect(r.out).toContain(`analysis: ${join(out, 'analysis.json')}`);
+    expect(JSON.parse(readFileSync(join(out, 'analysis.json'), 'utf8')).pre_training_bias_metrics.facets.sex[0].metrics.map((m: { name: string }) => m.name)).toEqual(['CI', 'DPL']);
+  });
+
+  it('--json prints the analysis and the paths', async () => {
+    const out = join(dir, 'out2');
+    const r = await run(home, '--json', 'clarify', 'bias', '--data', data, '--label', 'approved', '--label-values', '1', '--facet', 'sex', '--group-variable', 'grp', '--methods', 'pre', '--output', out);
+    expect(r.code, r.err).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.files).toEqual({ analysisJson: join(out, 'analysis.json'), reportMd: join(out, 'report.md') });
+    expect(json.analysis.pre_training_bias_metrics.facets.sex.map((f: { value_or_threshold: string }) => f.value_or_threshold)).toEqual(['0', '1']);
+    expect(json.analysis.post_training_bias_metrics).toBeUndefined();
+  });
+
+  it('fails with a validation error naming the flag', async () => {
+    const r = await run(home, 'clarify', 'bias', '--data', data, '--label', 'approved', '--label-values', '1', '--facet', 'sex', '--methods', 'CI,NOPE', '--output', join(dir, 'x'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error\[VALIDATION_FAILED\]: --methods: unknown metric "NOPE"; valid: /);
+    const missing = await run(home, 'clarify', 'bias', '--data', data, '--facet', 'sex', '--output', join(dir, 'x'));
+    expect(missing.err).toMatch(/--label: is required/);
+  });
+
+  it('maps flags and a config file to runBias options (flags win)', () => {
+    const file = parseAnalysisConfig(JSON.parse(readFileSync(fraudConfig, 'utf8')));
+    expect(biasOptionsFromFlags({ data: 'd.csv' }, file)).toEqual({
+      data: 'd.csv',
+      config: { facets: [{ name: 'customer_gender_female', values: [1] }], label: { name: 'fraud', values: [0] } },
+      pre: 'all',
+    });
+    const o = biasOptionsFromFlags({ data: 'd.csv', label: 'y', labelThreshold: '0.5', facet: ['age'], facetThreshold: '40', model: 'm', probabilityThreshold: '0.7', methods: 'all', output: 'o' }, file);
+    expect(o).toEqual({ data: 'd.csv', config: { facets: [{ name: 'age', threshold: 40 }], label: { name: 'y', threshold: 0.5 } }, modelName: 'm', probabilityThreshold: 0.7, output: 'o', pre: 'all', post: 'all' });
+    expect(() => biasOptionsFromFlags({ data: 'd', label: 'y', labelValues: '1', facet: ['f'], facetValues: 'a', facetThreshold: '1' })).toThrow(/not both/);
+    expect(() => biasOptionsFromFlags({ data: 'd', label: 'y', labelValues: '1', facet: ['f'], probabilityThreshold: 'x' })).toThrow('--probability-threshold: got "x", expected a number');
+    expect(methodsFromFlag('CI,DI', false)).toEqual({ pre: ['CI'], post: ['DI'] });
+    expect(methodsFromFlag('all', false)).toEqual({ pre: 'all' });
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * @module cli/commands/clarify
+ * `plumbline clarify bias`: Clarify-compatible bias metrics on a data file, from flags and/or an
+ * analysis_config.json; writes analysis.json and report.md and prints a compact table.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { ValidationError } from '../../core/errors.js';
+import { formatValue, methodList, parseAnalysisConfig, POST_TRAINING_METRICS, PRE_TRAINING_METRICS, runBias, type BiasAnalysisJson, type ParsedAnalysisConfig, type BiasConfig, type CategoryValue, type PostTrainingMetric, type PreTrainingMetric, type RunBiasOptions } from '../../index.js';
+import type { CommandContext } from '../main.js';
+
+/** The flags of `clarify bias` as commander hands them over. */
+export interface ClarifyBiasFlags {
+  data: string;
+  config?: string;
+  label?: string;
+  labelValues?: string;
+  labelThreshold?: string;
+  facet?: string[];
+  facetValues?: string;
+  facetThreshold?: string;
+  groupVariable?: string;
+  predictedLabel?: string;
+  model?: string;
+  probabilityThreshold?: string;
+  methods?: string;
+  output?: string;
+}
+
+export function registerClarify(program: Command, ctx: CommandContext): void {
+  const clarify = program.command('clarify').description('Clarify-compatible bias analysis');
+  clarify
+    .command('bias')
+    .description('pre- and post-training bias metrics; writes analysis.json and report.md')
+    .requiredOption('--data <file>', 'data with a header row (CSV, Parquet, JSON Lines), a path or an object-store URI')
+    .option('--config <file>', "a Clarify analysis_config.json (flags below override its fields)")
+    .option('--label <column>', 'label column')
+    .option('--label-values <values>', 'comma-separated positive label values')
+    .option('--label-threshold <t>', 'label > t is positive (instead of --label-values)')
+    .option('--facet <column>', 'sensitive column (repeat for several)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--facet-values <values>', 'comma-separated values of the sensitive group d (default: one report per value)')
+    .option('--facet-threshold <t>', 'facet > t is the sensitive group d')
+    .option('--group-variable <column>', 'subgroup column for CDDL / CDDPL')
+    .option('--predicted-label <column>', 'column of predicted labels (post-training metrics)')
+    .option('--model <name>', 'registered model whose score gives the predicted labels')
+    .option('--probability-threshold <p>', 'score > p is a positive prediction (default 0.5)')
+    .option('--methods <list>', 'all | pre | post | comma-separated metric names (CI,DPL,DI,...)')
+    .option('--output <dir>', 'folder or object-store URI for analysis.json and report.md', 'clarify-output')
+    .action(async (o: ClarifyBiasFlags) => {
+      const fileConfig = o.config ? parseAnalysisConfig(await readJson(o.config)) : undefined;
+      const options = biasOptionsFromFlags(o, fileConfig);
+      const result = await ctx.withPlatform((p) => runBias(p, options));
+      const value = { analysis: result.analysis, files: result.files ?? null };
+      ctx.out().result(value, () => [formatBiasTable(result.analysis), '', ...(result.files ? [`analysis: ${result.files.analysisJson}`, `report:   ${result.files.reportMd}`] : [])].join('\n'));
+    });
+}
+
+/** Turns the flags (and a parsed analysis_config.json, if any) into runBias options; flags win. */
+export function biasOptionsFromFlags(o: ClarifyBiasFlags, file?: ParsedAnalysisConfig): RunBiasOptions {
+  const base = file?.bias;
+  const labelName = o.label ?? base?.label.name;
+  if (labelName === undefined) throw new ValidationError([{ path: '--label', message: 'is required (or give --config with "label")' }]);
+  if (o.labelValues !== undefined && o.labelThreshold !== undefined) throw new ValidationError([{ path: '--label-values', message: 'give --label-values or --label-threshold, not both' }]);
+  let labelRule: { values?: CategoryValue[]; threshold?: number };
+  if (o.labelValues !== undefined) labelRule = { values: values(o.labelValues) };
+  else if (o.labelThreshold !== undefined) labelRule = { threshold: number('--label-threshold', o.labelThreshold) };
+  else if (base) labelRule = { ...(base.label.values ? { values: base.label.values } : {}), ...(base.label.threshold !== undefined ? { threshold: base.label.threshold } : {}) };
+  else throw new ValidationError([{ path: '--label-values', message: 'give the positive label values (--label-values 1) or --label-threshold' }]);
+
+  if (o.facetValues !== undefined && o.facetThreshold !== undefined) throw new ValidationError([{ path: '--facet-values', message: 'give --facet-values or --facet-threshold, not both' }]);
+  let facets: BiasConfig['facets'];
+  if (o.facet && o.facet.length > 0) {
+    const rule = o.facetValues !== undefined ? { values: values(o.facetValues) } : o.facetThreshold !== undefined ? { threshold: number('--facet-threshold', o.facetThreshold) } : {};
+    facets = o.facet.map((name) => ({ name, ...rule }));
+  } else if (base) {
+    if (o.facetValues !== undefined || o.facetThreshold !== undefined) throw new ValidationError([{ path: '--facet', message: 'is required with --facet-values / --facet-threshold' }]);
+    facets = base.facets;
+  } else throw new ValidationError([{ path: '--facet', message: 'is required (or give --config with "facet")' }]);
+
+  const config: BiasConfig = { facets, label: { name: labelName, ...labelRule } };
+  const group = o.groupVariable ?? base?.groupVariable;
+  if (group !== undefined) config.groupVariable = group;
+  const predicted = o.predictedLabel ?? base?.predictedLabel;
+  const model = o.model ?? (o.predictedLabel === undefined ? file?.modelName : undefined);
+  if (predicted !== undefined && model === undefined) config.predictedLabel = predicted;
+
+  const options: RunBiasOptions = { data: o.data, config };
+  if (model !== undefined) options.modelName = model;
+  const threshold = o.probabilityThreshold !== undefined ? number('--probability-threshold', o.probabilityThreshold) : file?.probabilityThreshold;
+  if (threshold !== undefined) options.probabilityThreshold = threshold;
+  if (file?.headers) options.headers = file.headers;
+  if (o.output !== undefined) options.output = o.output;
+
+  const methods = o.methods !== undefined ? methodsFromFlag(o.methods, config.predictedLabel !== undefined || model !== undefined) : { pre: file?.preMethods, post: file?.postMethods };
+  if (methods.pre !== undefined) options.pre = methods.pre;
+  if (methods.post !== undefined) options.post = methods.post;
+  return options;
+}
+
+/** `all` (post only with predictions), `pre`, `post`, or metric names split into their stages. */
+export function methodsFromFlag(flag: string, hasPredictions: boolean): { pre?: 'all' | PreTrainingMetric[]; post?: 'all' | PostTrainingMetric[] } {
+  const f = flag.trim();
+  if (f === 'all') return hasPredictions ? { pre: 'all', post: 'all' } : { pre: 'all' };
+  if (f === 'pre') return { pre: 'all' };
+  if (f === 'post') return { post: 'all' };
+  const names = f.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const valid = [...PRE_TRAINING_METRICS, ...POST_TRAINING_METRICS];
+  methodList('--methods', names.length > 0 ? names : flag, valid);
+  const pre = names.filter((n): n is PreTrainingMetric => (PRE_TRAINING_METRICS as readonly string[]).includes(n));
+  const post = names.filter((n): n is PostTrainingMetric => (POST_TRAINING_METRICS as readonly string[]).includes(n));
+  return { ...(pre.length > 0 ? { pre } : {}), ...(post.length > 0 ? { post } : {}) };
+}
+
+/** facet, value, stage, metric, value: one line per metric. */
+export function formatBiasTable(analysis: BiasAnalysisJson): string {
+  const rows: string[][] = [];
+  const sections = [
+    ['pre', analysis.pre_training_bias_metrics],
+    ['post', analysis.post_training_bias_metrics],
+  ] as const;
+  for (const [stage, section] of sections) {
+    if (!section) continue;
+    for (const [facet, reports] of Object.entries(section.facets)) {
+      for (const r of reports) for (const m of r.metrics) rows.push([facet, r.value_or_threshold, stage, m.name, m.value === null ? `failed: ${m.error ?? ''}` : formatValue(m)]);
+    }
+  }
+  const header = ['facet', 'value', 'stage', 'metric', 'value'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ValidationError([{ path: '--config', message: `cannot read ${JSON.stringify(path)} (${(e as Error).message})` }]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ValidationError([{ path: '--config', message: `${JSON.stringify(path)} is not valid JSON (${(e as Error).message})` }]);
+  }
+}
+
+function values(list: string): CategoryValue[] {
+  return list.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => (s !== '' && String(Number(s)) === s ? Number(s) : s));
+}
+
+function number(flag: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) throw new ValidationError([{ path: flag, message: `got ${JSON.stringify(text)}, expected a number` }]);
+  return n;
+}
