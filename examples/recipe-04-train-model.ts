@@ -7,7 +7,7 @@
  * Run on its own after recipe 2: `node --import tsx examples/recipe-04-train-model.ts`.
  */
 import { pathToFileURL } from 'node:url';
-import { biasAnalysisJson, createPlatform, isPlatformError, postTrainingBias, readTable, type FitResult, type Platform, type Progress } from '../src/index.js';
+import { createPlatform, isPlatformError, runBias, type FitResult, type Platform, type Progress } from '../src/index.js';
 import type { Recipe2Result } from './recipe-02-offline-store.js';
 
 export const MODEL_NAME = 'cookbook-xgboost';
@@ -49,24 +49,25 @@ export interface Recipe4BiasResult {
  * training data, then DPPL and RD for `sex`, as run_post_training_bias(methods=['DPPL', 'RD']) does.
  */
 export async function recipe4Bias(platform: Platform, log: (line: string) => void, trainingDataUri: string): Promise<Recipe4BiasResult> {
-  const local = await platform.objectStore.localPath(platform.objectStore.keyOf(trainingDataUri)!);
-  const scored = await platform.models.predict(MODEL_NAME, await readTable(local), { label: 'approved' });
-  const score = scored.columns.find((c) => c.name === 'score')!.values as Float64Array;
-  const predicted = new Float64Array(score.length);
-  for (let i = 0; i < score.length; i++) predicted[i] = score[i]! > 0.5 ? 1 : 0;
-  const table = { length: scored.length, columns: [...scored.columns, { name: 'approved_predicted', type: 'int' as const, values: predicted }] };
-  const result = postTrainingBias(table, { label: { name: 'approved', values: [1] }, facets: [{ name: 'sex' }], predictedLabel: 'approved_predicted' }, { methods: ['DPPL', 'RD'] });
-  const key = 'chapter07/output/post_training_bias/analysis.json';
-  await platform.objectStore.put(key, JSON.stringify(biasAnalysisJson({ post: result }), null, 2));
+  const run = await runBias(platform, {
+    data: trainingDataUri,
+    config: { label: { name: 'approved', values: [1] }, facets: [{ name: 'sex' }] },
+    modelName: MODEL_NAME,
+    probabilityThreshold: 0.5,
+    post: ['DPPL', 'RD'],
+    output: platform.objectStore.uriOf('chapter07/output/post_training_bias'),
+  });
   const metrics: Recipe4BiasResult['metrics'] = {};
-  for (const report of result.facets[0]!.reports) {
-    const value = (name: string) => report.metrics.find((m) => m.name === name)?.value ?? null;
-    metrics[report.valueOrThreshold] = { DPPL: value('DPPL'), RD: value('RD') };
-    log(`[recipe 4] post-training bias for sex=${report.valueOrThreshold}: DPPL ${value('DPPL')?.toFixed(4)}, RD ${value('RD')?.toFixed(4)}`);
+  for (const facet of run.analysis.post_training_bias_metrics!.facets['sex']!) {
+    const value = (name: string) => {
+      const v = facet.metrics.find((m) => m.name === name)?.value;
+      return typeof v === 'number' ? v : null;
+    };
+    metrics[String(facet.value_or_threshold)] = { DPPL: value('DPPL'), RD: value('RD') };
+    log(`[recipe 4] post-training bias for sex=${facet.value_or_threshold}: DPPL ${value('DPPL')?.toFixed(4)}, RD ${value('RD')?.toFixed(4)}`);
   }
-  const analysisUri = platform.objectStore.uriOf(key);
-  log(`[recipe 4] analysis.json: ${analysisUri}`);
-  return { metrics, analysisUri };
+  log(`[recipe 4] analysis.json: ${run.files!.analysisJson} (report: ${run.files!.reportMd})`);
+  return { metrics, analysisUri: run.files!.analysisJson };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
