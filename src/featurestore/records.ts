@@ -80,7 +80,7 @@ function recordToMap(input: RecordInput): Record<string, string | null> {
   if (input === null || typeof input !== 'object') throw invalid('Record', input, 'a list of {FeatureName, ValueAsString} or an object of feature values');
   for (const [k, v] of Object.entries(input)) {
     if (v === undefined || v === null) continue;
-    out[k] = typeof v === 'number' && !Number.isInteger(v) ? String(v) : String(v);
+    out[k] = String(v);
   }
   if (Object.keys(out).length === 0) throw invalid('Record', input, 'at least one feature value');
   return out;
