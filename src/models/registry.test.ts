@@ -69,8 +69,8 @@ describe('model registry and estimator', () => {
       writeFileSync(p, text);
       return p;
     };
-    await expect(est().fit({ train: write('nan.csv', 'label,x\n1,2\n,3\n') }, { modelName: 'm1' }).catch((e) => Promise.reject(e))).rejects.toThrow();
-    await expect(est().fit({ train: { data: write('three.csv', 'y,x\n0,1\n2,3\n1,4\n'), label: 'y' } }, { modelName: 'm2' })).rejects.toThrow(/label/i);
+    await expect(est().fit({ train: { data: write('nan.csv', 'label,x\n1,2\n,3\n'), label: 'label' } }, { modelName: 'm1' })).rejects.toThrow(/row 2 has label NaN/);
+    await expect(est().fit({ train: { data: write('three.csv', 'y,x\n0,1\n2,3\n1,4\n'), label: 'y' } }, { modelName: 'm2' })).rejects.toThrow(/row 2 has label 2, expected 0 or 1/);
     await expect(est().fit({ train: { data: write('strings.csv', 'y,x\n0,a\n1,b\n'), label: 'y' } }, { modelName: 'm3' })).rejects.toThrow(/column "x" holds strings/);
     await expect(est().fit({ train: write('empty.csv', '') }, { modelName: 'm4' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(est().fit({ train: { data: write('nolabel.csv', 'a,b\n1,2\n'), label: 'y' } }, { modelName: 'm5' })).rejects.toThrow(/no column "y"/);

@@ -1,18 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../../core/random.js';
-import { expf as predictExpf } from '../predict/index.js';
 import { buildHistograms, compileHistKernel, gradientKernel, GRAD_LOGISTIC, GRAD_SQUARED, histKernelSource, partitionRows, softmaxKernel } from './kernels.js';
 import { EXP2_TAB, expf, POW2, sigmoid32 } from './objective.js';
 
 const f32 = Math.fround;
 
 describe('kernels', () => {
-  it('expf agrees with the predict module (both ports of glibc) and the inlined copies in the gradient kernels', () => {
+  it('the expf inlined in the gradient kernels agrees with the predict module\'s glibc port', () => {
     const r = createRandom(1);
     const n = 20000;
     const margin = new Float32Array(n);
     for (let i = 0; i < n; i++) margin[i] = i < 8 ? [0, -0, 88, -88, 95, -110, 1e-30, -1e-30][i]! : (r.next() - 0.5) * 60;
-    for (let i = 0; i < n; i++) expect(expf(margin[i]!)).toBe(predictExpf(margin[i]!));
     const label = Float32Array.from({ length: n }, () => (r.next() < 0.5 ? 1 : 0));
     const gh = new Float32Array(2 * n);
     gradientKernel(GRAD_LOGISTIC, margin, label, new Float32Array(0), 2, gh, 0, n, EXP2_TAB, POW2);
