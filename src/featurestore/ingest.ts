@@ -15,6 +15,7 @@ import { offlineGroupOf, type FeatureStoreContext } from './context.js';
 import { loadFeatureGroup } from './control-plane.js';
 import type { OnlineWrite, TargetStore } from './model.js';
 import { encodeTable, type EncodedTable } from './record-encoding.js';
+import { targetStoresOf } from './records.js';
 
 export interface IngestOptions {
   /** Concurrent online-store batches in flight (helps networked stores such as Redis). Default 1. */
@@ -68,11 +69,9 @@ export async function ingest(ctx: FeatureStoreContext, groupName: string, source
       throw new ValidationError([{ path: `columns.${required}`, message: `the input has no "${required}" column (${required === d.RecordIdentifierFeatureName ? 'record identifier' : 'event time'})` }]);
     }
   }
-  const wantOnline = d.OnlineStoreConfig !== undefined && (options.targetStores?.includes('OnlineStore') ?? true);
-  const wantOffline = d.OfflineStoreConfig !== undefined && (options.targetStores?.includes('OfflineStore') ?? true);
-  if (options.targetStores && options.targetStores.some((s) => (s === 'OnlineStore' ? !d.OnlineStoreConfig : !d.OfflineStoreConfig))) {
-    throw invalid('targetStores', options.targetStores, `stores that feature group "${d.FeatureGroupName}" has`);
-  }
+  const stores = targetStoresOf(group, options.targetStores);
+  const wantOnline = stores.has('OnlineStore');
+  const wantOffline = stores.has('OfflineStore');
 
   progress.start(table.length * (wantOnline ? 2 : 1), `ingest ${d.FeatureGroupName}`);
   const maxListed = options.maxRejectionsListed ?? 1000;
@@ -161,7 +160,7 @@ function onlineWrites(encoded: EncodedTable, rows: Int32Array, ttlMs: number | n
 function mergeValidColumns(chunks: { encoded: EncodedTable; validRows: Int32Array }[]): { table: ColumnTable; eventTimeMs: Float64Array } {
   const parts = chunks.map(({ encoded, validRows }) => ({
     table: takeRows({ length: encoded.length, columns: encoded.columns.map((c) => c.typed) }, validRows),
-    eventTimeMs: takeRows({ length: encoded.length, columns: [{ name: 't', type: 'float', values: encoded.eventTimeMs }] }, validRows).columns[0]!.values as Float64Array,
+    eventTimeMs: gather(encoded.eventTimeMs, validRows),
   }));
   if (parts.length === 1) return parts[0]!;
   const total = parts.reduce((s, p) => s + p.table.length, 0);
@@ -192,4 +191,10 @@ function mergeValidColumns(chunks: { encoded: EncodedTable; validRows: Int32Arra
     return { name: first.name, type: first.type as 'int' | 'float', values };
   });
   return { table: { length: total, columns }, eventTimeMs };
+}
+
+function gather(values: Float64Array, rows: Int32Array): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
+  return out;
 }

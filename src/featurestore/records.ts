@@ -86,7 +86,8 @@ function recordToMap(input: RecordInput): Record<string, string | null> {
   return out;
 }
 
-function targetStoresOf(group: FeatureGroupRecord, requested: TargetStore[] | undefined): Set<TargetStore> {
+/** The stores a write goes to: the requested ones (each must exist on the group), or every store it has. */
+export function targetStoresOf(group: FeatureGroupRecord, requested: TargetStore[] | undefined): Set<TargetStore> {
   const d = group.description;
   if (requested === undefined) {
     const all = new Set<TargetStore>();
