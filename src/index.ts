@@ -16,6 +16,7 @@
 export { createPlatform, type Platform, type PlatformOptions } from './platform.js';
 export * from './featurestore/index.js';
 export { ModelRegistry, Estimator, matrixFromTable, parseXgboostJson, serializeXgboostJson, type ModelDescription, type ModelFormat, type FeatureMatrix, type Predictor, type TreeEnsemble, type FitInputs, type FitOptions, type FitResult } from './models/index.js';
+export { JobRunner, type Job, type JobContext, type JobDescription, type JobOutcome, type JobSpec, type JobStatus } from './jobs/index.js';
 export { generateScholarship, writeScholarship } from './datasets/index.js';
 export {
   preTrainingBias,

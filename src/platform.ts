@@ -9,6 +9,7 @@ import { openCatalog, type Catalog } from './catalog/index.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { loadWorkspaceConfig, type WorkspaceConfig, type WorkspaceConfigInput } from './config/index.js';
 import { FeatureStore } from './featurestore/index.js';
+import { JobRunner } from './jobs/index.js';
 import { OfflineStore } from './featurestore/offline/index.js';
 import { openOnlineStore } from './featurestore/online/index.js';
 import type { OnlineStore } from './featurestore/online/online-store.js';
@@ -33,6 +34,8 @@ export interface Platform {
   /** The model registry (train with `models.estimator()`, import XGBoost JSON / ONNX, predict). */
   readonly models: ModelRegistry;
   readonly objectStore: ObjectStore;
+  /** Long work (Clarify jobs, baselines, monitoring executions) with status, progress and outputs. */
+  readonly jobs: JobRunner;
   readonly clock: Clock;
   /** Flushes pending offline writes and closes every connection. */
   close(): Promise<void>;
@@ -63,6 +66,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     });
     const featureStore = new FeatureStore({ catalog, online, offline, objectStore, clock, region: 'local', account: '000000000000' }, tempDir);
     const models = new ModelRegistry({ catalog, objectStore, clock, region: 'local', account: '000000000000' });
+    const jobs = new JobRunner({ catalog, clock });
     const purgeInterval = options.purgeIntervalMs ?? 60_000;
     const purgeTimer =
       purgeInterval > 0
@@ -77,10 +81,12 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       featureStore,
       models,
       objectStore,
+      jobs,
       clock,
       async close() {
         if (closed) return;
         closed = true;
+        await jobs.drain();
         if (purgeTimer) clearInterval(purgeTimer);
         await offline.close();
         for (const o of opened.reverse()) await o.close();
