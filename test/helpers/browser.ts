@@ -47,7 +47,7 @@ export async function inspectReport(html: string): Promise<ReportInspection> {
       svgs.map((svg) => {
         const box = svg.getBoundingClientRect();
         const marks = [...svg.querySelectorAll('.mark')].filter((m) => {
-          const b = (m as SVGGraphicsElement).getBBox();
+          const b = (m as unknown as { getBBox(): { width: number; height: number } }).getBBox();
           return b.width > 0 || b.height > 0;
         }).length;
         return { title: svg.getAttribute('data-title') ?? '', width: box.width, height: box.height, marks };
