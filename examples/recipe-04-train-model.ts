@@ -7,7 +7,7 @@
  * Run on its own after recipe 2: `node --import tsx examples/recipe-04-train-model.ts`.
  */
 import { pathToFileURL } from 'node:url';
-import { createPlatform, isPlatformError, runBias, type FitResult, type Platform, type Progress } from '../src/index.js';
+import { BiasConfig, ClarifyProcessor, createPlatform, DataConfig, isPlatformError, ModelConfig, ModelPredictedLabelConfig, type FitResult, type Platform, type Progress } from '../src/index.js';
 import type { Recipe2Result } from './recipe-02-offline-store.js';
 
 export const MODEL_NAME = 'cookbook-xgboost';
@@ -42,21 +42,25 @@ export interface Recipe4BiasResult {
   /** Per facet value of `sex`: DPPL and RD. */
   metrics: Record<string, { DPPL: number | null; RD: number | null }>;
   analysisUri: string;
+  reportHtmlUri: string;
 }
 
 /**
  * Recipe 4, post-training bias: the model's predicted label (score > probability_threshold 0.5) on the
- * training data, then DPPL and RD for `sex`, as run_post_training_bias(methods=['DPPL', 'RD']) does.
+ * training data, then DPPL and RD for `sex`, as run_post_training_bias(methods=['DPPL', 'RD']) does: a
+ * ClarifyProcessor job with ModelConfig + ModelPredictedLabelConfig.
  */
 export async function recipe4Bias(platform: Platform, log: (line: string) => void, trainingDataUri: string): Promise<Recipe4BiasResult> {
-  const run = await runBias(platform, {
-    data: trainingDataUri,
-    config: { label: { name: 'approved', values: [1] }, facets: [{ name: 'sex' }] },
-    modelName: MODEL_NAME,
-    probabilityThreshold: 0.5,
-    post: ['DPPL', 'RD'],
-    output: platform.objectStore.uriOf('chapter07/output/post_training_bias'),
-  });
+  const processor = new ClarifyProcessor(platform);
+  const job = await processor.runPostTrainingBias(
+    new DataConfig({ dataPath: trainingDataUri, outputPath: platform.objectStore.uriOf('chapter07/output/post_training_bias'), label: 'approved', datasetType: 'text/csv' }),
+    new BiasConfig({ labelValuesOrThreshold: [1], facetName: 'sex' }),
+    new ModelConfig({ modelName: MODEL_NAME }),
+    new ModelPredictedLabelConfig({ probabilityThreshold: 0.5 }),
+    ['DPPL', 'RD'],
+  );
+  log(`[recipe 4] Clarify job ${job.name} started`);
+  const run = await job.wait();
   const metrics: Recipe4BiasResult['metrics'] = {};
   for (const facet of run.analysis.post_training_bias_metrics!.facets['sex']!) {
     const value = (name: string) => {
@@ -66,8 +70,9 @@ export async function recipe4Bias(platform: Platform, log: (line: string) => voi
     metrics[String(facet.value_or_threshold)] = { DPPL: value('DPPL'), RD: value('RD') };
     log(`[recipe 4] post-training bias for sex=${facet.value_or_threshold}: DPPL ${value('DPPL')?.toFixed(4)}, RD ${value('RD')?.toFixed(4)}`);
   }
-  log(`[recipe 4] analysis.json: ${run.files!.analysisJson} (report: ${run.files!.reportMd})`);
-  return { metrics, analysisUri: run.files!.analysisJson };
+  log(`[recipe 4] analysis.json: ${run.files!.analysisJson}`);
+  log(`[recipe 4] report.html:   ${run.files!.reportHtml} (open it in a browser; report.md beside it)`);
+  return { metrics, analysisUri: run.files!.analysisJson, reportHtmlUri: run.files!.reportHtml };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,7 +1,10 @@
 /**
  * @module bias/analysis-json
  * The `pre_training_bias_metrics` / `post_training_bias_metrics` sections of Clarify's analysis.json,
- * with ±Infinity written as the strings "Infinity" / "-Infinity" (smclarify `inf_as_str`).
+ * with ±Infinity written as the strings "Infinity" / "-Infinity" (smclarify `inf_as_str`). A metric may carry
+ * `confidence_interval: [low, high]` (bootstrap, on request) after `value`: an extra key, so readers of Clarify's
+ * schema that look up `name` / `value` / `error` are unaffected. Clarify's `bias_basic_stats` and
+ * `model_performance_report` are not written: no analysis.json from a real Clarify job (spec/examples) has them.
  */
 import type { BiasStageResult } from './report.js';
 
@@ -9,6 +12,8 @@ export interface AnalysisMetricJson {
   name: string;
   description: string;
   value: number | 'Infinity' | '-Infinity' | null;
+  /** Beyond Clarify: bootstrap percentile interval [low, high], only when asked for (`--ci`). */
+  confidence_interval?: [AnalysisMetricJson['value'], AnalysisMetricJson['value']];
   error?: string;
 }
 
@@ -39,6 +44,7 @@ export function analysisSection(result: BiasStageResult): AnalysisBiasSectionJso
         value_or_threshold: report.valueOrThreshold,
         metrics: report.metrics.map((m) => {
           const out: AnalysisMetricJson = { name: m.name, description: m.description, value: jsonValue(m.value) };
+          if (m.confidenceInterval) out.confidence_interval = [jsonValue(m.confidenceInterval[0]), jsonValue(m.confidenceInterval[1])];
           if (m.error !== undefined) out.error = m.error;
           return out;
         }),

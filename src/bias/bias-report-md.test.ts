@@ -20,7 +20,24 @@ describe('bias report markdown', () => {
       },
     });
     expect(md).toContain('### Facet `sex` = `0`');
-    expect(md).toContain('| CDDPL | failed | Conditional Demographic Disparity in Predicted Labels (CDDPL) | CDDPL failed: Group variable is empty or not provided |');
-    expect(md).toMatch(/\| DI \| \+∞ \| Disparate Impact \(DI\) \| DI \+∞: unbounded/);
+    expect(md).toContain('| CDDPL | failed | Conditional Demographic Disparity in Predicted Labels (CDDPL) |  | CDDPL failed: Group variable is empty or not provided |');
+    expect(md).toMatch(/\| DI \| \+∞ \| Disparate Impact \(DI\) \| favours sex = 0 over the rest by an unbounded ratio \(a zero denominator\) \| DI \+∞: unbounded/);
+  });
+
+  it('adds the bootstrap interval column and says which group each metric favours', () => {
+    const md = biasReportMarkdown({
+      version: '1.0',
+      pre_training_bias_metrics: {
+        label: 'y',
+        label_value_or_threshold: '1',
+        facets: { 'sex+age_band': [{ value_or_threshold: '(0, 18-30)', metrics: [
+          { name: 'CI', description: 'Class Imbalance (CI)', value: 0.5, confidence_interval: [0.45, 0.55] },
+          { name: 'DPL', description: 'Difference in Positive Proportions in Labels (DPL)', value: 0.148, confidence_interval: [0.1, 0.19] },
+        ] }] },
+      },
+    });
+    expect(md).toContain('| metric | value | interval | description | favours | reading |');
+    expect(md).toContain('| DPL | 0.148 | [0.1, 0.19] | Difference in Positive Proportions in Labels (DPL) | favours the rest over sex+age_band = (0, 18-30) by 14.8 points |');
+    expect(md).toContain('| CI | 0.5 | [0.45, 0.55] | Class Imbalance (CI) |  |');
   });
 });

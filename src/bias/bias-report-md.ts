@@ -1,9 +1,11 @@
 /**
  * @module bias/bias-report-md
  * `report.md` from an analysis.json: one markdown table per stage, facet and facet value with each metric's
- * value, its description and a one-line plain reading. Infinite values and failed metrics are shown as such.
+ * value (and bootstrap interval when present), its description, the group it favours and a one-line plain
+ * reading. Infinite values and failed metrics are shown as such.
  */
 import type { AnalysisBiasSectionJson, AnalysisMetricJson, BiasAnalysisJson } from './analysis-json.js';
+import { favouredText } from './metric-info.js';
 
 export interface BiasReportMdOptions {
   title?: string;
@@ -25,9 +27,17 @@ export function biasReportMarkdown(analysis: BiasAnalysisJson, options: BiasRepo
     lines.push(`## ${title}`, '', `Label \`${section.label}\`, positive when ${section.label_value_or_threshold === '' ? '(nothing)' : `\`${section.label_value_or_threshold}\``}.`, '');
     for (const [facet, reports] of Object.entries(section.facets)) {
       for (const report of reports) {
-        lines.push(`### Facet \`${facet}\` = \`${report.value_or_threshold}\``, '', '| metric | value | description | reading |', '| --- | --- | --- | --- |');
+        const withCi = report.metrics.some((m) => m.confidence_interval !== undefined);
+        const d = `${facet} = ${report.value_or_threshold}`;
+        lines.push(
+          `### Facet \`${facet}\` = \`${report.value_or_threshold}\``,
+          '',
+          `| metric | value |${withCi ? ' interval |' : ''} description | favours | reading |`,
+          `| --- | --- |${withCi ? ' --- |' : ''} --- | --- | --- |`,
+        );
         for (const m of report.metrics) {
-          lines.push(`| ${m.name} | ${cell(formatValue(m))} | ${cell(m.description)} | ${cell(metricReading(m, report.value_or_threshold))} |`);
+          const ci = m.confidence_interval ? `[${formatValue({ value: m.confidence_interval[0] })}, ${formatValue({ value: m.confidence_interval[1] })}]` : '';
+          lines.push(`| ${m.name} | ${cell(formatValue(m))} |${withCi ? ` ${cell(ci)} |` : ''} ${cell(m.description)} | ${cell(favouredText(m, d))} | ${cell(metricReading(m, report.value_or_threshold))} |`);
         }
         lines.push('');
       }

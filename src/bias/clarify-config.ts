@@ -2,7 +2,8 @@
  * @module bias/clarify-config
  * Reads the bias part of a Clarify `analysis_config.json` into a BiasConfig plus the chosen methods, with
  * explicit checks that name the field and the value. Fields for SHAP, PDP, reports, endpoints, separate
- * facet / prediction files are accepted and ignored.
+ * facet / prediction files are accepted and ignored. Beyond Clarify, a facet's `name_or_index` may be a list
+ * (an intersectional facet) with `value_or_threshold` a list of value combinations.
  */
 import { invalid, ValidationError } from '../core/errors.js';
 import type { BiasConfig, CategoryValue, FacetConfig, LabelConfig } from './groups.js';
@@ -37,6 +38,12 @@ export function parseAnalysisConfig(json: unknown): ParsedAnalysisConfig {
     const path = `facet[${i}]`;
     const o = object(f, path);
     if (o.name_or_index === undefined) throw invalid(`${path}.name_or_index`, undefined, 'a column name or index');
+    if (Array.isArray(o.name_or_index)) {
+      // Beyond Clarify: an intersectional facet over several columns, values as combinations.
+      if (o.name_or_index.length < 2) throw invalid(`${path}.name_or_index`, o.name_or_index, 'a column name or index, or a list of two or more (an intersectional facet)');
+      const names = o.name_or_index.map((v, j) => column(`${path}.name_or_index[${j}]`, v));
+      return { name: names, ...combinations(`${path}.value_or_threshold`, o.value_or_threshold, names.length) };
+    }
     return { name: column(`${path}.name_or_index`, o.name_or_index), ...rule(`${path}.value_or_threshold`, o.value_or_threshold, false) };
   });
 
@@ -108,6 +115,14 @@ function rule(path: string, value: unknown, required: boolean): { values?: Categ
     return { values: value as CategoryValue[] };
   }
   throw invalid(path, value, 'a list of values or a number');
+}
+
+function combinations(path: string, value: unknown, width: number): { values?: CategoryValue[][] } {
+  if (value === undefined || value === null) return {};
+  const ok = (c: unknown): c is CategoryValue[] =>
+    Array.isArray(c) && c.length === width && c.every((v) => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)));
+  if (!Array.isArray(value) || !value.every(ok)) throw invalid(path, value, `a list of value combinations, ${width} values each (one per column)`);
+  return value.length > 0 ? { values: value } : {};
 }
 
 function columnName(path: string, value: unknown, headers: string[] | undefined): string {

@@ -36,6 +36,12 @@ export function flipFeatures(table: ColumnTable, exclude: readonly string[], nam
 }
 
 export function flipTest(features: readonly Float64Array[], d: Uint8Array, predicted: Uint8Array): number {
+  const { plus, minus, nd } = flipCounts(features, d, predicted);
+  return (plus - minus) / nd;
+}
+
+/** F⁺ (d rows the model accepts and their a-neighbours reject), F⁻ (the reverse) and n_d. */
+export function flipCounts(features: readonly Float64Array[], d: Uint8Array, predicted: Uint8Array): { plus: number; minus: number; nd: number } {
   const m = features.length;
   const n = d.length;
   let nd = 0;
@@ -54,7 +60,8 @@ export function flipTest(features: readonly Float64Array[], d: Uint8Array, predi
   const tree = new KdTree(aPoints, m);
   const query = new Float64Array(m);
   const found = new Int32Array(k);
-  let flips = 0;
+  let plus = 0;
+  let minus = 0;
   for (let i = 0; i < n; i++) {
     if (d[i] === 0) continue;
     for (let f = 0; f < m; f++) query[f] = features[f]![i]!;
@@ -62,21 +69,31 @@ export function flipTest(features: readonly Float64Array[], d: Uint8Array, predi
     let votes = 0;
     for (let j = 0; j < k; j++) votes += aLabels[found[j]!]!;
     const neighbours = votes * 2 > k ? 1 : 0;
-    flips += predicted[i]! - neighbours;
+    const diff = predicted[i]! - neighbours;
+    if (diff > 0) plus++;
+    else if (diff < 0) minus++;
   }
-  return flips / nd;
+  return { plus, minus, nd };
 }
 
-/** Exact k-nearest-neighbour search under squared Euclidean distance, ties broken by the lower point index. */
+/**
+ * Exact k-nearest-neighbour search under squared Euclidean distance, ties broken by the lower point index.
+ * Each node keeps its points' bounding box; a subtree is skipped only when the box is strictly farther than the
+ * current k-th neighbour (equal distance must be visited, as a tie can be won by a lower index). Boxes, not
+ * split planes, keep discrete features (many equal coordinates) from visiting both sides of every split.
+ */
 export class KdTree {
   private readonly index: Int32Array;
-  // Node arrays: [start, end) range in `index`; split dimension (-1 for a leaf) and value; children.
-  private readonly start: number[] = [];
-  private readonly end: number[] = [];
-  private readonly dim: number[] = [];
-  private readonly split: number[] = [];
-  private readonly left: number[] = [];
-  private readonly right: number[] = [];
+  // Node arrays: [start, end) range in `index`; split dimension (-1 for a leaf); children; bounding box.
+  // Built as lists, then frozen into typed arrays for the search.
+  private readonly nodes = { start: [] as number[], end: [] as number[], dim: [] as number[], left: [] as number[], right: [] as number[], boxLo: [] as number[], boxHi: [] as number[] };
+  private readonly start: Int32Array;
+  private readonly end: Int32Array;
+  private readonly dim: Int32Array;
+  private readonly left: Int32Array;
+  private readonly right: Int32Array;
+  private readonly boxLo: Float64Array;
+  private readonly boxHi: Float64Array;
   private bestDist = new Float64Array(0);
   private bestIdx = new Int32Array(0);
   private k = 0;
@@ -90,18 +107,26 @@ export class KdTree {
     this.index = new Int32Array(n);
     for (let i = 0; i < n; i++) this.index[i] = i;
     if (n > 0) this.build(0, n);
+    const b = this.nodes;
+    this.start = Int32Array.from(b.start);
+    this.end = Int32Array.from(b.end);
+    this.dim = Int32Array.from(b.dim);
+    this.left = Int32Array.from(b.left);
+    this.right = Int32Array.from(b.right);
+    this.boxLo = Float64Array.from(b.boxLo);
+    this.boxHi = Float64Array.from(b.boxHi);
+    b.start = b.end = b.dim = b.left = b.right = b.boxLo = b.boxHi = [];
   }
 
   private build(lo: number, hi: number): number {
-    const node = this.start.length;
-    this.start.push(lo);
-    this.end.push(hi);
-    this.dim.push(-1);
-    this.split.push(0);
-    this.left.push(-1);
-    this.right.push(-1);
-    if (hi - lo <= LEAF_SIZE) return node;
-    // Split on the dimension of widest spread at the median.
+    const b = this.nodes;
+    const node = b.start.length;
+    b.start.push(lo);
+    b.end.push(hi);
+    b.dim.push(-1);
+    b.left.push(-1);
+    b.right.push(-1);
+    // Bounding box, and the dimension of widest spread.
     let bestDim = 0;
     let bestSpread = -1;
     for (let f = 0; f < this.m; f++) {
@@ -111,20 +136,21 @@ export class KdTree {
         if (v < min) min = v;
         if (v > max) max = v;
       }
+      b.boxLo.push(min);
+      b.boxHi.push(max);
       if (max - min > bestSpread) {
         bestSpread = max - min;
         bestDim = f;
       }
     }
-    if (bestSpread <= 0) return node;
+    if (hi - lo <= LEAF_SIZE || bestSpread <= 0) return node;
     const mid = (lo + hi) >> 1;
     this.select(lo, hi - 1, mid, bestDim);
-    this.dim[node] = bestDim;
-    this.split[node] = this.points[this.index[mid]! * this.m + bestDim]!;
+    b.dim[node] = bestDim;
     const l = this.build(lo, mid);
     const r = this.build(mid, hi);
-    this.left[node] = l;
-    this.right[node] = r;
+    b.left[node] = l;
+    b.right[node] = r;
     return node;
   }
 
@@ -164,12 +190,11 @@ export class KdTree {
     this.k = k;
     this.query = query;
     if (this.index.length > 0) this.search(0);
-    out.set(this.bestIdx.subarray(0, k));
+    for (let j = 0; j < k; j++) out[j] = this.bestIdx[j]!;
   }
 
   private search(node: number): void {
-    const f = this.dim[node]!;
-    if (f < 0) {
+    if (this.dim[node]! < 0) {
       const m = this.m;
       const q = this.query;
       const p = this.points;
@@ -185,12 +210,34 @@ export class KdTree {
       }
       return;
     }
-    const diff = this.query[f]! - this.split[node]!;
-    const near = diff < 0 ? this.left[node]! : this.right[node]!;
-    const far = diff < 0 ? this.right[node]! : this.left[node]!;
-    this.search(near);
-    // Equal distance must still be visited: a farther-side point can win a tie by its lower index.
-    if (diff * diff <= this.bestDist[this.k - 1]!) this.search(far);
+    const l = this.left[node]!;
+    const r = this.right[node]!;
+    const dl = this.boxDistance(l);
+    const dr = this.boxDistance(r);
+    const last = this.k - 1;
+    // Equal distance must still be visited: a point there can win a tie by its lower index.
+    if (dl <= dr) {
+      if (dl <= this.bestDist[last]!) this.search(l);
+      if (dr <= this.bestDist[last]!) this.search(r);
+    } else {
+      if (dr <= this.bestDist[last]!) this.search(r);
+      if (dl <= this.bestDist[last]!) this.search(l);
+    }
+  }
+
+  /** Squared distance from the query to a node's bounding box (0 inside). */
+  private boxDistance(node: number): number {
+    const m = this.m;
+    const o = node * m;
+    let dist = 0;
+    for (let c = 0; c < m; c++) {
+      const q = this.query[c]!;
+      const lo = this.boxLo[o + c]!;
+      const hi = this.boxHi[o + c]!;
+      const diff = q < lo ? lo - q : q > hi ? q - hi : 0;
+      dist += diff * diff;
+    }
+    return dist;
   }
 
   private insert(dist: number, id: number): void {

@@ -6,6 +6,14 @@
  * Unlike Clarify, the column kind is not guessed from dtype and uniqueness: `threshold` means continuous,
  * `values` (or nothing, for a facet) means categorical. Nulls never match a value or a threshold, so they
  * fall into a and count as negative labels (what pandas does with NaN).
+ *
+ * Intersectional facets (beyond Clarify): `name` is a list of two or more columns, e.g. `['sex', 'age_band']`.
+ * d is then the rows whose combination of values is one of `values` (a list of combinations, one value per
+ * column, e.g. `[[0, '18-25'], [0, '26-35']]`), or, without values, each combination present in the data in
+ * turn (one-vs-all, in order of first appearance). No threshold: bin a continuous column first. A row with a
+ * null in any of the columns matches no combination. In analysis.json the facet key is the column names
+ * joined with `+` (`"sex+age_band"`) and `value_or_threshold` prints each combination as a tuple
+ * (`"(0, 18-25)"`, several joined with `,`).
  */
 import type { Column, ColumnTable } from '../core/columns.js';
 import { getColumn } from '../core/columns.js';
@@ -13,10 +21,13 @@ import { invalid, ValidationError } from '../core/errors.js';
 
 export type CategoryValue = string | number | boolean;
 
-/** Categorical with `values`, continuous with `threshold` (exclusive lower bound of d), one-vs-all with neither. */
+/**
+ * Categorical with `values`, continuous with `threshold` (exclusive lower bound of d), one-vs-all with neither.
+ * Intersectional with a list of column names: `values` is then a list of combinations (see the module header).
+ */
 export interface FacetConfig {
-  name: string;
-  values?: CategoryValue[];
+  name: string | string[];
+  values?: CategoryValue[] | CategoryValue[][];
   threshold?: number;
 }
 
@@ -46,7 +57,10 @@ export interface FacetGroup {
 }
 
 export interface ResolvedFacet {
+  /** The analysis.json key: the column name, or the columns joined with `+` for an intersection. */
   name: string;
+  /** The facet's column(s). */
+  columns: string[];
   groups: FacetGroup[];
 }
 
@@ -86,11 +100,129 @@ export function resolveGroups(table: ColumnTable, config: BiasConfig, options: R
   }
   if (config.groupVariable !== undefined) out.group = groupCodes(requireColumn(table, 'groupVariable', config.groupVariable));
   config.facets.forEach((facet, i) => {
-    const column = requireColumn(table, `facets[${i}].name`, facet.name);
-    checkRule(`facets[${i}]`, facet, column, false);
-    out.facets.push({ name: facet.name, groups: facetGroups(column, facet, table.length, `facets[${i}]`, options.maxFacetValues ?? 1000) });
+    const names = facetColumns(facet, `facets[${i}].name`);
+    const maxValues = options.maxFacetValues ?? 1000;
+    if (names.length > 1) {
+      const columns = names.map((name, j) => requireColumn(table, `facets[${i}].name[${j}]`, name));
+      out.facets.push({ name: facetKey(names), columns: names, groups: intersectionGroups(columns, facet, table.length, `facets[${i}]`, maxValues) });
+      return;
+    }
+    const column = requireColumn(table, `facets[${i}].name`, names[0]!);
+    const rule = { ...facet, name: names[0]! };
+    if (rule.values?.some((v) => Array.isArray(v))) throw invalid(`facets[${i}].values`, rule.values, `plain values of the column "${names[0]}" (lists of values are combinations, for a facet over several columns)`);
+    checkRule(`facets[${i}]`, rule as SingleRule, column, false);
+    out.facets.push({ name: names[0]!, columns: names, groups: facetGroups(column, rule as SingleRule, table.length, `facets[${i}]`, maxValues) });
   });
   return out;
+}
+
+type SingleRule = { name: string; values?: CategoryValue[]; threshold?: number };
+
+/** The facet's column names (one, or several for an intersection), checked. */
+export function facetColumns(facet: FacetConfig, path: string): string[] {
+  const names = Array.isArray(facet.name) ? facet.name : [facet.name];
+  if (names.length === 0 || !names.every((n) => typeof n === 'string' && n !== '')) throw invalid(path, facet.name, 'a column name, or a list of column names for an intersectional facet');
+  if (new Set(names).size !== names.length) throw invalid(path, facet.name, 'distinct column names');
+  return names;
+}
+
+/** The analysis.json key of a facet: its column, or its columns joined with `+`. */
+export function facetKey(names: readonly string[]): string {
+  return names.join('+');
+}
+
+/** d = rows whose values of all `columns` form one of the configured combinations; one-vs-all over combinations without. */
+function intersectionGroups(columns: Column[], facet: FacetConfig, n: number, path: string, maxValues: number): FacetGroup[] {
+  if (facet.threshold !== undefined) throw invalid(`${path}.threshold`, facet.threshold, 'no threshold on a facet over several columns: give value combinations, or none for one combination at a time');
+  if (facet.values !== undefined && facet.values.length > 0) {
+    const d = new Uint8Array(n);
+    const combos = facet.values.map((combo, k) => {
+      if (!Array.isArray(combo) || combo.length !== columns.length) {
+        throw invalid(`${path}.values[${k}]`, combo, `a combination of ${columns.length} values, one per column (${columns.map((c) => c.name).join(', ')})`);
+      }
+      return combo;
+    });
+    const one = new Uint8Array(n);
+    for (const combo of combos) {
+      one.fill(1);
+      combo.forEach((v, j) => {
+        const m = positiveMask(columns[j]!, { values: [v] }, n);
+        for (let i = 0; i < n; i++) one[i] = one[i]! & m[i]!;
+      });
+      for (let i = 0; i < n; i++) d[i] = d[i]! | one[i]!;
+    }
+    const text = combos.map((combo) => tupleString(combo.map((v) => pyStr(v)))).join(',');
+    return [{ valueOrThreshold: text, d, a: complement(d) }];
+  }
+  // One-vs-all: a code per row from each column's first-appearance codes, in mixed radix.
+  const perColumn = columns.map(firstAppearanceCodes);
+  const combined = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let code = 0;
+    for (const c of perColumn) {
+      const k = c.codes[i]!;
+      if (k < 0) {
+        code = -1;
+        break;
+      }
+      code = code * c.values.length + k;
+    }
+    combined[i] = code;
+  }
+  const order = new Map<number, number>();
+  const firstRow: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const code = combined[i]!;
+    if (code >= 0 && !order.has(code)) {
+      order.set(code, order.size);
+      firstRow.push(i);
+      if (order.size > maxValues) {
+        throw new ValidationError([{ path: `${path}.values`, message: `facet "${facetKey(columns.map((c) => c.name))}" has more than ${maxValues} combinations of values; one-vs-all is limited to ${maxValues}: configure value combinations` }]);
+      }
+    }
+  }
+  return firstRow.map((row) => {
+    const code = combined[row]!;
+    const d = new Uint8Array(n);
+    for (let i = 0; i < n; i++) d[i] = combined[i] === code ? 1 : 0;
+    const text = tupleString(perColumn.map((c, j) => cellString(columns[j]!, c.values[c.codes[row]!]!)));
+    return { valueOrThreshold: text, d, a: complement(d) };
+  });
+}
+
+function tupleString(parts: string[]): string {
+  return `(${parts.join(', ')})`;
+}
+
+/** Codes in order of first appearance of each non-null value (-1 for null), and the values. */
+function firstAppearanceCodes(column: Column): { codes: Int32Array; values: CategoryValue[] } {
+  const n = column.values.length;
+  const codes = new Int32Array(n).fill(-1);
+  const index = new Map<CategoryValue, number>();
+  const values: CategoryValue[] = [];
+  const add = (i: number, v: CategoryValue) => {
+    let k = index.get(v);
+    if (k === undefined) {
+      k = values.length;
+      index.set(v, k);
+      values.push(v);
+    }
+    codes[i] = k;
+  };
+  if (column.type === 'string') {
+    for (let i = 0; i < n; i++) {
+      const v = column.values[i];
+      if (v !== null && v !== undefined) add(i, v);
+    }
+  } else if (column.type === 'bool') {
+    for (let i = 0; i < n; i++) if (column.valid[i] === 1) add(i, column.values[i] === 1);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = column.values[i]!;
+      if (!Number.isNaN(v)) add(i, v);
+    }
+  }
+  return { codes, values };
 }
 
 function requireColumn(table: ColumnTable, path: string, name: string): Column {
@@ -99,7 +231,7 @@ function requireColumn(table: ColumnTable, path: string, name: string): Column {
   return column;
 }
 
-function checkRule(path: string, rule: FacetConfig | LabelConfig, column: Column, required: boolean): void {
+function checkRule(path: string, rule: SingleRule | LabelConfig, column: Column, required: boolean): void {
   const hasValues = rule.values !== undefined && rule.values.length > 0;
   if (hasValues && rule.threshold !== undefined) throw invalid(path, rule, 'either values or a threshold, not both');
   if (required && !hasValues && rule.threshold === undefined) {
@@ -115,7 +247,7 @@ function isNumeric(column: Column): boolean {
   return column.type !== 'string';
 }
 
-function facetGroups(column: Column, facet: FacetConfig, n: number, path: string, maxValues: number): FacetGroup[] {
+function facetGroups(column: Column, facet: SingleRule, n: number, path: string, maxValues: number): FacetGroup[] {
   if (facet.threshold !== undefined || (facet.values && facet.values.length > 0)) {
     const d = positiveMask(column, facet, n);
     return [{ valueOrThreshold: ruleString(column, facet), d, a: complement(d) }];
@@ -218,14 +350,26 @@ function groupCodes(column: Column): GroupCodes {
   const n = column.values.length;
   const codes = new Int32Array(n).fill(-1);
   if (column.type === 'string') {
+    // One hashing pass with codes in order of appearance, then a remap to the sorted order.
     const values = column.values;
-    const dictionary = [...new Set(values.filter((v): v is string => v !== null && v !== undefined))].sort(byCodePoint);
-    const index = new Map(dictionary.map((v, i) => [v, i]));
+    const index = new Map<string, number>();
+    const seen: string[] = [];
     for (let i = 0; i < n; i++) {
       const v = values[i];
-      if (v !== null && v !== undefined) codes[i] = index.get(v)!;
+      if (v === null || v === undefined) continue;
+      let code = index.get(v);
+      if (code === undefined) {
+        code = seen.length;
+        index.set(v, code);
+        seen.push(v);
+      }
+      codes[i] = code;
     }
-    return { codes, dictionary };
+    const order = seen.map((_, i) => i).sort((x, y) => byCodePoint(seen[x]!, seen[y]!));
+    const remap = new Int32Array(seen.length);
+    order.forEach((old, rank) => (remap[old] = rank));
+    for (let i = 0; i < n; i++) if (codes[i]! >= 0) codes[i] = remap[codes[i]!]!;
+    return { codes, dictionary: order.map((i) => seen[i]!) };
   }
   const valid = column.type === 'bool' ? column.valid : undefined;
   const values = column.values;

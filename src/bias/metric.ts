@@ -40,6 +40,8 @@ export interface MetricResult {
   /** ±Infinity is a legal value; null only together with `error`. */
   value: number | null;
   error?: string;
+  /** Bootstrap percentile interval [low, high] when asked for (bias/bootstrap); absent for a failed metric. */
+  confidenceInterval?: [number, number];
 }
 
 /** A metric that cannot be computed on this data (smclarify raises; the report keeps it with value null). */

@@ -3,11 +3,13 @@
  * Clarify's post-training metrics (smclarify `posttraining.py`, `common.DCO/DLR/DLA/GE`) over a facet mask,
  * the collapsed observed label and the collapsed predicted label.
  */
-import { facetCounts, type FacetCounts } from './counts.js';
-import { flipTest } from './ft.js';
+import { flipTestInterval } from './bootstrap.js';
+import { cddOf, cellTable, facetCountsOf, type CellTable } from './cells.js';
+import type { FacetCounts } from './counts.js';
+import { flipCounts } from './ft.js';
 import type { GroupCodes } from './groups.js';
 import { divide, fail, POST_TRAINING_METRICS, runMetric, selectMetrics, type MetricResult, type PostTrainingMetric } from './metric.js';
-import { conditionalDemographicDisparity, positiveProportionDifference } from './pre-training.js';
+import { attachIntervals, positiveProportionDifference, type MetricBootstrap } from './pre-training.js';
 
 export interface PostTrainingInput {
   d: Uint8Array;
@@ -18,12 +20,34 @@ export interface PostTrainingInput {
   features?: () => Float64Array[];
 }
 
-export function postTrainingMetrics(input: PostTrainingInput, methods?: 'all' | readonly PostTrainingMetric[]): MetricResult[] {
-  const counts = facetCounts(input.d, input.label, input.predicted);
-  return selectMetrics(POST_TRAINING_METRICS, methods).map((name) => runMetric(name, () => postTrainingKernel(name, counts, input)));
+export function postTrainingMetrics(input: PostTrainingInput, methods?: 'all' | readonly PostTrainingMetric[], bootstrap?: MetricBootstrap): MetricResult[] {
+  const t = cellTable(input.d, input.label, input.predicted, input.group);
+  let flips: { plus: number; minus: number; nd: number } | undefined;
+  const results = selectMetrics(POST_TRAINING_METRICS, methods).map((name) =>
+    runMetric(name, () => {
+      if (name !== 'FT') return postTrainingKernel(name, t);
+      requireBoth(facetCountsOf(t), '');
+      if (!input.features) fail('FlipTest needs feature columns');
+      flips = flipCounts(input.features(), input.d, input.predicted);
+      return (flips.plus - flips.minus) / flips.nd;
+    }),
+  );
+  if (bootstrap) {
+    const counted = results.filter((r) => r.name !== 'FT');
+    attachIntervals(counted, t, (name, cells) => postTrainingKernel(name as Exclude<PostTrainingMetric, 'FT'>, cells), bootstrap);
+    const ft = results.find((r) => r.name === 'FT');
+    if (ft && ft.value !== null && flips) {
+      const interval = flipTestInterval(flips.plus, flips.minus, flips.nd, bootstrap.options, bootstrap.random);
+      if (interval) ft.confidenceInterval = interval;
+    }
+  }
+  return results;
 }
 
-function postTrainingKernel(name: PostTrainingMetric, c: FacetCounts, input: PostTrainingInput): number {
+/** Every post-training metric but FT, from the cell counts. */
+export function postTrainingKernel(name: Exclude<PostTrainingMetric, 'FT'>, t: CellTable): number {
+  if (name === 'CDDPL') return cddOf(t, true);
+  const c = facetCountsOf(t);
   const { a, d } = c;
   switch (name) {
     case 'DPPL':
@@ -56,12 +80,6 @@ function postTrainingKernel(name: PostTrainingMetric, c: FacetCounts, input: Pos
     case 'TE':
       requireBoth(c, '');
       return differenceUnlessBothInfinite(divide(d.fn, d.fp), divide(a.fn, a.fp));
-    case 'CDDPL':
-      return conditionalDemographicDisparity(input.d, input.predicted, input.group);
-    case 'FT':
-      requireBoth(c, '');
-      if (!input.features) fail('FlipTest needs feature columns');
-      return flipTest(input.features(), input.d, input.predicted);
     case 'GE':
       return generalizedEntropy(a, d);
   }

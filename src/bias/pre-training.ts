@@ -1,10 +1,14 @@
 /**
  * @module bias/pre-training
- * Clarify's pre-training metrics (smclarify `pretraining.py`) over a facet mask and the collapsed label.
+ * Clarify's pre-training metrics (smclarify `pretraining.py`) over a facet mask and the collapsed label, as
+ * kernels on the cell counts of bias/cells (so bootstrap replicates run the very same code).
  */
-import { facetCounts, subgroupCounts, type FacetCounts } from './counts.js';
+import type { Random } from '../core/random.js';
+import { bootstrapCellIntervals, type ResolvedBootstrap } from './bootstrap.js';
+import { cddOf, cellTable, facetCountsOf, type CellTable } from './cells.js';
+import type { FacetCounts } from './counts.js';
 import type { GroupCodes } from './groups.js';
-import { divide, fail, PRE_TRAINING_METRICS, runMetric, selectMetrics, type MetricResult, type PreTrainingMetric } from './metric.js';
+import { fail, PRE_TRAINING_METRICS, runMetric, selectMetrics, type MetricName, type MetricResult, type PreTrainingMetric } from './metric.js';
 
 export interface PreTrainingInput {
   /** Facet d mask (a is its complement). */
@@ -14,12 +18,33 @@ export interface PreTrainingInput {
   group?: GroupCodes;
 }
 
-export function preTrainingMetrics(input: PreTrainingInput, methods?: 'all' | readonly PreTrainingMetric[]): MetricResult[] {
-  const counts = facetCounts(input.d, input.label);
-  return selectMetrics(PRE_TRAINING_METRICS, methods).map((name) => runMetric(name, () => preTrainingKernel(name, counts, input)));
+/** Bootstrap settings and the random stream of one facet report. */
+export interface MetricBootstrap {
+  options: ResolvedBootstrap;
+  random: Random;
 }
 
-function preTrainingKernel(name: PreTrainingMetric, c: FacetCounts, input: PreTrainingInput): number {
+export function preTrainingMetrics(input: PreTrainingInput, methods?: 'all' | readonly PreTrainingMetric[], bootstrap?: MetricBootstrap): MetricResult[] {
+  const t = cellTable(input.d, input.label, undefined, input.group);
+  const results = selectMetrics(PRE_TRAINING_METRICS, methods).map((name) => runMetric(name, () => preTrainingKernel(name, t)));
+  if (bootstrap) attachIntervals(results, t, (name, cells) => preTrainingKernel(name as PreTrainingMetric, cells), bootstrap);
+  return results;
+}
+
+/** Sets `confidenceInterval` on the metrics that have a value, from replicates of `t`. */
+export function attachIntervals(results: MetricResult[], t: CellTable, kernel: (name: MetricName, cells: CellTable) => number, bootstrap: MetricBootstrap): void {
+  const names = results.filter((r) => r.value !== null).map((r) => r.name);
+  if (names.length === 0) return;
+  const intervals = bootstrapCellIntervals(t, names, kernel, bootstrap.options, bootstrap.random);
+  for (const r of results) {
+    const interval = intervals.get(r.name);
+    if (interval) r.confidenceInterval = interval;
+  }
+}
+
+export function preTrainingKernel(name: PreTrainingMetric, t: CellTable): number {
+  if (name === 'CDDL') return cddOf(t, false);
+  const c = facetCountsOf(t);
   switch (name) {
     case 'CI':
       return classImbalance(c);
@@ -35,8 +60,6 @@ function preTrainingKernel(name: PreTrainingMetric, c: FacetCounts, input: PreTr
       return 0.5 * lpNorm(labelDistributions(c), 1);
     case 'KS':
       return lpNorm(labelDistributions(c), Infinity);
-    case 'CDDL':
-      return conditionalDemographicDisparity(input.d, input.label, input.group);
   }
 }
 
@@ -98,25 +121,9 @@ function lpNorm([pa, pd]: [number[], number[]], p: 1 | 2 | typeof Infinity): num
 }
 
 /**
- * CDDL / CDDPL (smclarify `common.CDD`): Σ_i n_i·DD_i / Σ_i n_i over the sorted subgroups,
+ * CDDL / CDDPL (smclarify `common.CDD`) straight from masks: Σ_i n_i·DD_i / Σ_i n_i over the sorted subgroups,
  * DD_i = d's share of the subgroup's negatives − d's share of its positives (0 where a subgroup has none).
  */
 export function conditionalDemographicDisparity(d: Uint8Array, positive: Uint8Array, group: GroupCodes | undefined): number {
-  if (group === undefined || group.codes.length === 0) fail('Group variable is empty or not provided');
-  let pos = 0;
-  for (let i = 0; i < positive.length; i++) pos += positive[i]!;
-  if (pos === 0) fail('No positive labels in set');
-  if (pos === positive.length) fail('No negative labels in set');
-  const c = subgroupCounts(d, positive, group);
-  let weighted = 0;
-  let total = 0;
-  for (let o = 0; o < c.length; o += 4) {
-    const neg = c[o]!, posI = c[o + 1]!, dNeg = c[o + 2]!, dPos = c[o + 3]!;
-    const accepted = posI !== 0 ? dPos / posI : 0;
-    const rejected = neg !== 0 ? dNeg / neg : 0;
-    const n = neg + posI;
-    weighted += n * (rejected - accepted);
-    total += n;
-  }
-  return divide(weighted, total);
+  return cddOf(cellTable(d, positive, undefined, group), false);
 }

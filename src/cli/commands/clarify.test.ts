@@ -72,6 +72,8 @@ describe('plumbline clarify bias', () => {
     expect(r.out).toMatch(/sex\s+0\s+pre\s+CI\s+0\.4\n/);
     expect(r.out).toMatch(/sex\s+0\s+post\s+DI\s+/);
     expect(r.out).toContain(`analysis: ${join(out, 'analysis.json')}`);
+    expect(r.out).toContain(`report:   ${join(out, 'report.html')}`);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
     expect(JSON.parse(readFileSync(join(out, 'analysis.json'), 'utf8')).pre_training_bias_metrics.facets.sex[0].metrics.map((m: { name: string }) => m.name)).toEqual(['CI', 'DPL']);
   });
 
@@ -80,9 +82,27 @@ describe('plumbline clarify bias', () => {
     const r = await run(home, '--json', 'clarify', 'bias', '--data', data, '--label', 'approved', '--label-values', '1', '--facet', 'sex', '--group-variable', 'grp', '--methods', 'pre', '--output', out);
     expect(r.code, r.err).toBe(0);
     const json = JSON.parse(r.out);
-    expect(json.files).toEqual({ analysisJson: join(out, 'analysis.json'), reportMd: join(out, 'report.md') });
+    expect(json.files).toEqual({ analysisJson: join(out, 'analysis.json'), reportMd: join(out, 'report.md'), reportHtml: join(out, 'report.html') });
     expect(json.analysis.pre_training_bias_metrics.facets.sex.map((f: { value_or_threshold: string }) => f.value_or_threshold)).toEqual(['0', '1']);
     expect(json.analysis.post_training_bias_metrics).toBeUndefined();
+  });
+
+  it('--ci adds seeded bootstrap intervals to the table and analysis.json; --facet a+b is an intersection', async () => {
+    const out = join(dir, 'out3');
+    const args = ['clarify', 'bias', '--data', data, '--label', 'approved', '--label-values', '1', '--facet', 'sex+grp', '--facet-values', '0&a,1&b', '--methods', 'CI,DPL', '--ci', '0.9', '--ci-samples', '300', '--seed', '5', '--output', out];
+    const r = await run(home, ...args);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split('\n')[0]).toMatch(/^facet\s+value\s+stage\s+metric\s+90% interval\s+value$/);
+    expect(r.out).toMatch(/sex\+grp\s+\(0, a\),\(1, b\)\s+pre\s+DPL\s+\[-?[\d.]+, -?[\d.]+\]\s+0\.2\n/);
+    const first = readFileSync(join(out, 'analysis.json'), 'utf8');
+    const ci = JSON.parse(first).pre_training_bias_metrics.facets['sex+grp'][0].metrics[0].confidence_interval;
+    expect(ci).toHaveLength(2);
+    await run(home, ...args);
+    expect(readFileSync(join(out, 'analysis.json'), 'utf8')).toBe(first);
+    const bad = await run(home, 'clarify', 'bias', '--data', data, '--label', 'approved', '--label-values', '1', '--facet', 'sex+grp', '--facet-values', '0', '--output', join(dir, 'x'));
+    expect(bad.err).toMatch(/--facet-values: got "0", expected combinations of 2 values joined with &/);
+    const badCi = await run(home, 'clarify', 'bias', '--data', data, '--label', 'approved', '--label-values', '1', '--facet', 'sex', '--ci', '95', '--output', join(dir, 'x'));
+    expect(badCi.err).toMatch(/bootstrap\.level.*95/);
   });
 
   it('fails with a validation error naming the flag', async () => {
