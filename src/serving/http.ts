@@ -1,0 +1,177 @@
+/**
+ * @module serving/http
+ * Invocations over HTTP, shared by `plumbline serve` (`POST /endpoints/NAME/invocations`, the SageMaker runtime
+ * path) and the standalone container (`POST /invocations`, `GET /ping`): raw bodies up to 6 MB (413 beyond),
+ * SageMaker's headers (Content-Type, Accept, X-Amzn-SageMaker-Target-Variant, -Inference-Id, -Custom-Attributes;
+ * x-Amzn-Invoked-Production-Variant on the answer), and errors as problem+json with the catalog's status.
+ *
+ * The invocation path is hot, so `invocationServerFactory` answers it straight from node:http (no router, no
+ * hooks, no body parser objects) and hands every other request to fastify; the fastify routes registered by
+ * `registerInvocationRoutes` serve the same path when the app runs without that factory (e.g. `inject()`).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CATALOG } from '../core/error-catalog.js';
+import { isPlatformError, PlatformError } from '../core/errors.js';
+import type { EndpointService } from './service.js';
+import { MAX_PAYLOAD_BYTES, type InvocationRequest } from './types.js';
+
+/** Sends an error as an RFC 7807 problem with the code's HTTP status (fastify's own errors keep theirs). */
+export function sendProblem(reply: FastifyReply, e: unknown): FastifyReply {
+  if (isPlatformError(e)) {
+    const entry = ERROR_CATALOG[e.code];
+    return reply
+      .code(entry.status)
+      .type('application/problem+json')
+      .send(JSON.stringify({ type: `/errors/${e.code}`, title: entry.title, status: entry.status, detail: e.message, code: e.code, ...(e.details ? { details: e.details } : {}) }));
+  }
+  const fe = e as FastifyError;
+  if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = fe.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : fe.statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED';
+    const detail = fe.statusCode === 413 ? `the request body is larger than the limit of ${MAX_PAYLOAD_BYTES} bytes (6 MB, as SageMaker)` : fe.message;
+    return reply.code(fe.statusCode).type('application/problem+json').send(JSON.stringify({ type: `/errors/${code}`, title: ERROR_CATALOG[code].title, status: fe.statusCode, detail, code }));
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return reply.code(500).type('application/problem+json').send(JSON.stringify({ type: '/errors/INTERNAL', title: 'Internal error', status: 500, detail: message, code: 'INTERNAL' }));
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function invocationFrom(req: FastifyRequest): InvocationRequest {
+  const body = req.body;
+  const out: InvocationRequest = { body: body instanceof Uint8Array ? body : typeof body === 'string' ? body : '' };
+  const ct = header(req, 'content-type');
+  if (ct !== undefined) out.contentType = ct;
+  const accept = header(req, 'accept');
+  if (accept !== undefined) out.accept = accept;
+  const target = header(req, 'x-amzn-sagemaker-target-variant');
+  if (target !== undefined) out.targetVariant = target;
+  const id = header(req, 'x-amzn-sagemaker-inference-id');
+  if (id !== undefined) out.inferenceId = id;
+  const attrs = header(req, 'x-amzn-sagemaker-custom-attributes');
+  if (attrs !== undefined) out.customAttributes = attrs;
+  return out;
+}
+
+/**
+ * Registers invocation routes in an encapsulated scope whose only body parser hands over the raw bytes.
+ * `routes` maps a URL to how the endpoint name is found (a fixed name, or the `:name` parameter).
+ */
+export async function registerInvocationRoutes(app: FastifyInstance, service: EndpointService, routes: { url: string; endpoint: string | ((req: FastifyRequest) => string) }[]): Promise<void> {
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_PAYLOAD_BYTES }, (_req, body, done) => done(null, body));
+    scope.setErrorHandler((error, _req, reply) => sendProblem(reply, error));
+    for (const route of routes) {
+      const nameOf = route.endpoint;
+      scope.post(route.url, { bodyLimit: MAX_PAYLOAD_BYTES }, async (req, reply) => {
+        const name = typeof nameOf === 'string' ? nameOf : nameOf(req);
+        const r = await service.invoke(name, invocationFrom(req));
+        return reply.header('content-type', r.contentType).header('x-amzn-invoked-production-variant', r.variant).send(r.body);
+      });
+    }
+  });
+}
+
+/** Where an invocation URL points: the endpoint name, or undefined for other URLs. */
+export type InvocationMatcher = (url: string) => string | undefined;
+
+/** `/endpoints/NAME/invocations` (the SageMaker runtime path). */
+export const runtimePathMatcher: InvocationMatcher = (url) => {
+  if (!url.startsWith('/endpoints/') || !url.endsWith('/invocations')) return undefined;
+  const name = url.slice(11, -12);
+  if (name === '' || name.includes('/') || name.includes('?')) return undefined;
+  return name.includes('%') ? safeDecode(name) : name;
+};
+
+/** `/invocations` of one endpoint (the container contract). */
+export function containerPathMatcher(endpointName: string): InvocationMatcher {
+  return (url) => (url === '/invocations' ? endpointName : undefined);
+}
+
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A fastify `serverFactory`: POSTs matching `match` are answered here; everything else goes to fastify.
+ * `closing()` tells when the app is shutting down: answers then carry `Connection: close` so keep-alive
+ * clients move off before the server stops (requests in flight are still answered and captured).
+ */
+export function invocationServerFactory(service: EndpointService, match: InvocationMatcher, closing: () => boolean) {
+  return (handler: (req: IncomingMessage, res: ServerResponse) => void): Server =>
+    createServer((req, res) => {
+      const name = req.method === 'POST' && req.url !== undefined ? match(req.url) : undefined;
+      if (name === undefined) return handler(req, res);
+      handleInvocation(service, name, req, res, closing);
+    });
+}
+
+function handleInvocation(service: EndpointService, name: string, req: IncomingMessage, res: ServerResponse, closing: () => boolean): void {
+  const declared = Number(req.headers['content-length']);
+  if (declared > MAX_PAYLOAD_BYTES) return tooLarge(req, res);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let aborted = false;
+  req.on('data', (chunk: Buffer) => {
+    if (aborted) return;
+    size += chunk.length;
+    if (size > MAX_PAYLOAD_BYTES) {
+      aborted = true;
+      tooLarge(req, res);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (aborted) return;
+    const h = req.headers;
+    const request: InvocationRequest = { body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) };
+    if (h['content-type'] !== undefined) request.contentType = h['content-type'];
+    if (h.accept !== undefined) request.accept = h.accept;
+    const target = h['x-amzn-sagemaker-target-variant'];
+    if (typeof target === 'string') request.targetVariant = target;
+    const id = h['x-amzn-sagemaker-inference-id'];
+    if (typeof id === 'string') request.inferenceId = id;
+    const attrs = h['x-amzn-sagemaker-custom-attributes'];
+    if (typeof attrs === 'string') request.customAttributes = attrs;
+    service.invoke(name, request).then(
+      (r) => {
+        const headers: Record<string, string> = { 'content-type': r.contentType, 'x-amzn-invoked-production-variant': r.variant };
+        if (closing()) headers.connection = 'close';
+        res.writeHead(200, headers);
+        res.end(r.body);
+      },
+      (e: unknown) => {
+        const { status, body } = problemOf(e);
+        res.writeHead(status, { 'content-type': 'application/problem+json', ...(closing() ? { connection: 'close' } : {}) });
+        res.end(body);
+      },
+    );
+  });
+}
+
+function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+  const { status, body } = problemOf(new PlatformError('PAYLOAD_TOO_LARGE', `the request body is larger than the limit of ${MAX_PAYLOAD_BYTES} bytes (6 MB, as SageMaker)`));
+  res.writeHead(status, { 'content-type': 'application/problem+json', connection: 'close' });
+  res.end(body);
+  // Stop reading the rest of the body; the connection closes after the answer.
+  req.resume();
+}
+
+/** An error as an RFC 7807 problem body with its HTTP status. */
+export function problemOf(e: unknown): { status: number; body: string } {
+  if (isPlatformError(e)) {
+    const entry = ERROR_CATALOG[e.code];
+    return { status: entry.status, body: JSON.stringify({ type: `/errors/${e.code}`, title: entry.title, status: entry.status, detail: e.message, code: e.code, ...(e.details ? { details: e.details } : {}) }) };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { status: 500, body: JSON.stringify({ type: '/errors/INTERNAL', title: 'Internal error', status: 500, detail: message, code: 'INTERNAL' }) };
+}
