@@ -1,0 +1,509 @@
+/**
+ * @module monitor/schedules/execute
+ * One monitoring execution, as the Model Monitor container runs it:
+ * data quality — read the window's capture, compute `statistics.json`, run the checks against the baseline
+ * (`constraint_violations.json`, always written), plumbline's drift tests, an HTML report and a copy of the
+ * constraints, under `{output}/{endpoint}/{schedule}/yyyy/MM/dd/HH/`;
+ * model quality — merge captured predictions with uploaded ground truth, compute the metrics, check them.
+ * Status `Completed` / `CompletedWithViolations` with SageMaker's ExitMessage, or `Failed` with its
+ * FailureReason (e.g. `Job inputs had no data`). Then metrics and webhook alerts. Never throws: any error
+ * becomes a Failed execution.
+ */
+import type { Catalog } from '../../catalog/index.js';
+import type { Column, ColumnTable } from '../../core/columns.js';
+import { runExplainability, type ExplainRunContext } from '../../explain/index.js';
+import type { Clock } from '../../core/clock.js';
+import { isPlatformError } from '../../core/errors.js';
+import type { ObjectStore } from '../../storage/index.js';
+import { renderHtmlReport, type ReportSection } from '../../report/index.js';
+import { alertPayload, postWebhook, type WebhookDelivery, type WebhookOptions } from '../alerts/index.js';
+import { computeStatistics, formatStatisticsJson, formatConstraintsJson, parseConstraints, parseStatistics } from '../baseline/index.js';
+import { captureSource, readCaptureWindow, type CaptureWindow } from '../capture-window/index.js';
+import { evaluateConstraints, formatViolationsJson, type CheckReport } from '../checks/index.js';
+import { detectDrift, type DriftResult } from '../drift/index.js';
+import { featureMetrics } from '../feature-metrics.js';
+import { outputLocation, readJson } from '../locations.js';
+import type { ExecutionMetrics, MonitorMetrics } from '../metrics.js';
+import {
+  checkModelQuality,
+  computeModelQuality,
+  metricValues,
+  parseModelQualityConstraints,
+  readGroundTruth,
+  featureAttributionDrift,
+  globalShapOf,
+  type ModelQualityConstraints,
+  type ModelQualityStatistics,
+  type ModelQualityViolation,
+} from '../quality/index.js';
+import { monitoringReportHtml } from '../report/index.js';
+import { EXECUTION_KIND, SCHEDULE_KIND, type MonitoringExecution, type MonitoringExecutionSummary, type MonitoringScheduleDescription } from './types.js';
+
+export interface EndpointInfo {
+  name: string;
+  captureDestination?: string;
+  /** The model of the first (or the chosen) variant. */
+  modelName?: string;
+  variants: string[];
+}
+
+export interface ExecutionDeps {
+  catalog: Catalog;
+  objectStore: ObjectStore;
+  clock: Clock;
+  metrics: MonitorMetrics;
+  /** Feature names of a registered model (undefined when unknown). */
+  modelFeatures(modelName: string): Promise<string[] | undefined>;
+  /** The model registry, for explainability executions (SHAP on the window). */
+  models?: ExplainRunContext['models'];
+  /** Flushes capture buffered in this process (best effort) before a window is read. */
+  flushCapture?: (endpointName: string) => Promise<void>;
+  webhook?: WebhookOptions;
+  log?: (line: string) => void;
+}
+
+interface EndpointDoc {
+  EndpointName: string;
+  ProductionVariants?: { VariantName: string; ModelName?: string }[];
+  DataCaptureConfig?: { DestinationS3Uri?: string };
+}
+
+/** The endpoint as the serving module stores it (catalog kind `endpoint`, DescribeEndpoint-shaped). */
+export async function resolveEndpoint(catalog: Catalog, name: string): Promise<EndpointInfo | undefined> {
+  const entry = await catalog.get<EndpointDoc>('endpoint', name);
+  if (!entry) return undefined;
+  const doc = entry.doc;
+  const variants = (doc.ProductionVariants ?? []).map((v) => v.VariantName);
+  const info: EndpointInfo = { name, variants };
+  if (doc.DataCaptureConfig?.DestinationS3Uri) info.captureDestination = doc.DataCaptureConfig.DestinationS3Uri;
+  const model = doc.ProductionVariants?.find((v) => v.ModelName)?.ModelName;
+  if (model) info.modelName = model;
+  return info;
+}
+
+export const NO_DATA = 'Job inputs had no data';
+
+export interface ExecutionRequest {
+  name: string;
+  slot: number;
+  trigger: MonitoringExecution['Trigger'];
+  start: number;
+  end: number;
+}
+
+/** Creates the Pending record; undefined when this execution already exists (the slot was claimed). */
+export async function claimExecution(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, req: ExecutionRequest): Promise<MonitoringExecution | undefined> {
+  const now = iso(deps.clock.now());
+  const doc: MonitoringExecution = {
+    MonitoringExecutionName: req.name,
+    MonitoringScheduleName: schedule.MonitoringScheduleName,
+    ScheduledTime: iso(req.slot),
+    CreationTime: now,
+    LastModifiedTime: now,
+    MonitoringExecutionStatus: 'Pending',
+    ProcessingJobArn: `arn:aws:sagemaker:local:000000000000:processing-job/${processingJobName(req.name)}`,
+    EndpointName: schedule.EndpointName,
+    MonitoringType: schedule.MonitoringType,
+    Trigger: req.trigger,
+    DataAnalysisStartTime: iso(req.start),
+    DataAnalysisEndTime: iso(req.end),
+    Outputs: {},
+  };
+  try {
+    await deps.catalog.create(EXECUTION_KIND, req.name, doc, deps.clock.now());
+    return doc;
+  } catch (e) {
+    if (isPlatformError(e) && e.code === 'ALREADY_EXISTS') return undefined;
+    throw e;
+  }
+}
+
+/** Runs a claimed execution to its end state and records it. */
+export async function runExecution(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, claimed: MonitoringExecution): Promise<MonitoringExecution> {
+  let doc = await save(deps, { ...claimed, MonitoringExecutionStatus: 'InProgress' });
+  let violationsForAlert: MonitoringExecutionViolation[] = [];
+  try {
+    const result =
+      schedule.MonitoringType === 'ModelQuality'
+        ? await modelQuality(deps, schedule, doc)
+        : schedule.MonitoringType === 'ModelExplainability'
+          ? await explainability(deps, schedule, doc)
+          : await dataQuality(deps, schedule, doc);
+    violationsForAlert = result.violations;
+    doc = { ...doc, ...result.fields };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const fields = (e as { fields?: Partial<MonitoringExecution> }).fields ?? {};
+    doc = { ...doc, ...fields, MonitoringExecutionStatus: 'Failed', FailureReason: message.slice(0, 1024), ExitMessage: `Failed: ${message}`.slice(0, 1024) };
+    deps.log?.(`[monitor] execution ${doc.MonitoringExecutionName} failed: ${message}`);
+  }
+  doc = await save(deps, doc);
+  deps.metrics.recordExecutionDoc(doc);
+  await updateScheduleSummary(deps, schedule.MonitoringScheduleName, doc);
+  if (doc.MonitoringExecutionStatus === 'CompletedWithViolations') doc = await sendAlerts(deps, schedule, doc, violationsForAlert);
+  return doc;
+}
+
+type MonitoringExecutionViolation = { feature_name?: string; metric_name?: string; constraint_check_type: string; description: string };
+
+interface StepResult {
+  fields: Partial<MonitoringExecution>;
+  violations: MonitoringExecutionViolation[];
+}
+
+async function loadWindow(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution, baselineNames?: string[]): Promise<{ window: CaptureWindow; model?: string }> {
+  const endpoint = await resolveEndpoint(deps.catalog, schedule.EndpointName);
+  if (endpoint && deps.flushCapture) await deps.flushCapture(schedule.EndpointName).catch(() => undefined);
+  const destination = schedule.Plumbline.CaptureDestination ?? endpoint?.captureDestination;
+  if (!destination) {
+    throw new Error(endpoint ? `Endpoint ${schedule.EndpointName} does not capture data (no DataCaptureConfig)` : `Endpoint ${schedule.EndpointName} does not exist`);
+  }
+  let model: { name: string; featureNames: string[] } | undefined;
+  if (endpoint?.modelName && schedule.Plumbline.ColumnMapping !== 'position') {
+    const names = await deps.modelFeatures(endpoint.modelName).catch(() => undefined);
+    if (names && names.length > 0) model = { name: endpoint.modelName, featureNames: names };
+  }
+  const window = await readCaptureWindow({
+    source: captureSource(destination, deps.objectStore),
+    endpoint: schedule.EndpointName,
+    ...(schedule.Plumbline.VariantName ? { variant: schedule.Plumbline.VariantName } : {}),
+    start: Date.parse(doc.DataAnalysisStartTime),
+    end: Date.parse(doc.DataAnalysisEndTime),
+    mapping: schedule.Plumbline.ColumnMapping,
+    ...(baselineNames ? { baselineNames } : {}),
+    ...(model ? { model } : {}),
+    outputColumnsPosition: schedule.MonitoringScheduleConfig.MonitoringJobDefinition.Environment.output_columns_position === 'END' ? 'END' : 'START',
+  });
+  return { window, ...(model ? { model: model.name } : {}) };
+}
+
+function outputFolder(schedule: MonitoringScheduleDescription, doc: MonitoringExecution): string {
+  const t = new Date(doc.ScheduledTime);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const folder = `${schedule.EndpointName}/${schedule.MonitoringScheduleName}/${t.getUTCFullYear()}/${p(t.getUTCMonth() + 1)}/${p(t.getUTCDate())}/${p(t.getUTCHours())}`;
+  return doc.Trigger === 'OnDemand' ? `${folder}/${p(t.getUTCMinutes())}-${p(t.getUTCSeconds())}-${String(t.getUTCMilliseconds()).padStart(3, '0')}-ondemand` : folder;
+}
+
+async function dataQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution): Promise<StepResult> {
+  const def = schedule.MonitoringScheduleConfig.MonitoringJobDefinition;
+  const statsUri = def.BaselineConfig?.StatisticsResource?.S3Uri;
+  const constraintsUri = def.BaselineConfig?.ConstraintsResource?.S3Uri;
+  let baseline = statsUri ? parseStatistics(await readJson(deps.objectStore, statsUri, 'StatisticsResource'), statsUri) : undefined;
+  let constraints = constraintsUri ? parseConstraints(await readJson(deps.objectStore, constraintsUri, 'ConstraintsResource'), constraintsUri) : undefined;
+  const baselineNames = (constraints?.features ?? baseline?.features)?.map((f) => f.name);
+  const { window } = await loadWindow(deps, schedule, doc, baselineNames);
+  const notes = [...window.notes];
+  const common = { RecordsAnalysed: window.records, UnreadableRecords: window.unreadable.count, ColumnMapping: window.mapping.description };
+  if (window.table.length === 0) {
+    throw Object.assign(new Error(NO_DATA), { fields: common });
+  }
+  if (window.mapping.notCaptured.length > 0) {
+    const keep = (n: string) => !window.mapping.notCaptured.includes(n);
+    if (baseline) baseline = { ...baseline, features: baseline.features.filter((f) => keep(f.name)) };
+    if (constraints) constraints = { ...constraints, features: constraints.features.filter((f) => keep(f.name)) };
+  } else if (baselineNames && window.table.columns.length !== baselineNames.length) {
+    notes.push(`captured rows have ${window.table.columns.length} column(s), the baseline has ${baselineNames.length}`);
+  }
+  const current = computeStatistics(window.table);
+  const report: CheckReport | undefined = constraints ? evaluateConstraints({ ...(baseline ? { baseline } : {}), constraints, current }) : undefined;
+  const violations = { violations: report?.violations ?? [] };
+  let drift: DriftResult | undefined;
+  if (schedule.Plumbline.Drift !== false && baseline) {
+    try {
+      const d = schedule.Plumbline.Drift;
+      drift = detectDrift({ reference: baseline, current: window.table, ...(d.method ? { method: d.method } : {}), ...(d.threshold !== undefined ? { threshold: d.threshold } : {}), ...(d.segmentBy ? { segmentBy: d.segmentBy } : {}) });
+    } catch (e) {
+      notes.push(`drift tests skipped: ${(e as Error).message}`);
+    }
+  }
+  const out = outputLocation(deps.objectStore, def.MonitoringOutputConfig.MonitoringOutputs[0]!.S3Output.S3Uri);
+  const folder = outputFolder(schedule, doc);
+  const outputs: Record<string, string> = {};
+  outputs.statistics = await out.write(`${folder}/statistics.json`, formatStatisticsJson(current));
+  outputs.constraint_violations = await out.write(`${folder}/constraint_violations.json`, formatViolationsJson(violations));
+  if (constraints) outputs.constraints = await out.write(`${folder}/constraints.json`, formatConstraintsJson(constraints));
+  const html = monitoringReportHtml({
+    schedule: schedule.MonitoringScheduleName,
+    endpoint: schedule.EndpointName,
+    window: { start: doc.DataAnalysisStartTime, end: doc.DataAnalysisEndTime },
+    baseline: baseline ?? current,
+    current,
+    violations,
+    ...(drift ? { drift } : {}),
+    mapping: window.mapping.description,
+    notes,
+  });
+  outputs.report = await out.write(`${folder}/report.html`, html);
+  const n = violations.violations.length;
+  const byCheck: Record<string, number> = {};
+  for (const v of violations.violations) byCheck[v.constraint_check_type] = (byCheck[v.constraint_check_type] ?? 0) + 1;
+  const metrics: ExecutionMetrics | undefined =
+    constraints?.monitoring_config?.emit_metrics === 'Disabled' || schedule.MonitoringScheduleConfig.MonitoringJobDefinition.Environment.publish_cloudwatch_metrics === 'Disabled'
+      ? undefined
+      : {
+          records: window.records,
+          features: featureMetrics(current, report),
+          violationsByCheck: byCheck,
+          ...(drift ? { driftShare: drift.shareOfDriftedColumns } : {}),
+        };
+  return {
+    fields: {
+      ...common,
+      MonitoringExecutionStatus: n > 0 ? 'CompletedWithViolations' : 'Completed',
+      ExitMessage: n > 0 ? `CompletedWithViolations: Job completed successfully with ${n} violations.` : 'Completed: Job completed successfully with no violations.',
+      Outputs: outputs,
+      ViolationCount: n,
+      ...(metrics ? { Metrics: metrics } : {}),
+      ...(drift
+        ? {
+            Drift: {
+              DatasetDrift: drift.datasetDrift,
+              ShareOfDriftedColumns: drift.shareOfDriftedColumns,
+              DriftedColumns: drift.columns.filter((c) => c.drifted).map((c) => c.column),
+              Method: drift.method,
+            },
+          }
+        : {}),
+      ...(notes.length ? { Notes: notes } : {}),
+    },
+    violations: violations.violations,
+  };
+}
+
+async function modelQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution): Promise<StepResult> {
+  const def = schedule.MonitoringScheduleConfig.MonitoringJobDefinition;
+  const p = schedule.Plumbline;
+  if (!p.GroundTruthS3Uri || !p.ProblemType) throw new Error('ModelQuality schedule has no GroundTruthS3Uri or ProblemType');
+  const constraintsUri = def.BaselineConfig?.ConstraintsResource?.S3Uri;
+  const constraints: ModelQualityConstraints | undefined = constraintsUri
+    ? parseModelQualityConstraints(await readJson(deps.objectStore, constraintsUri, 'ConstraintsResource'), constraintsUri)
+    : undefined;
+  const { window } = await loadWindow(deps, { ...schedule, Plumbline: { ...p, ColumnMapping: 'position' } }, doc);
+  if (window.table.length === 0) throw new Error(NO_DATA);
+  const { labels, unreadable } = await readGroundTruth(captureSource(p.GroundTruthS3Uri, deps.objectStore), Date.parse(doc.DataAnalysisStartTime) - 3_600_000);
+  const y: (string | null)[] = [];
+  const pred: (string | null)[] = [];
+  for (let i = 0; i < window.table.length; i++) {
+    const key = window.inferenceIds[i] ?? window.eventIds[i];
+    const label = key ? labels.get(key) : undefined;
+    if (label === undefined) continue;
+    y.push(label);
+    pred.push(window.predictions[i] ?? null);
+  }
+  if (y.length === 0) {
+    throw new Error(`No ground truth matched the ${window.records} captured record(s) in the window (matched by inferenceId, else eventId, against ${p.GroundTruthS3Uri})`);
+  }
+  const stats = computeModelQuality({
+    problemType: p.ProblemType,
+    labels: y,
+    predictions: pred,
+    ...(p.ProbabilityThreshold !== undefined ? { probabilityThreshold: p.ProbabilityThreshold } : {}),
+    ...(p.PositiveLabel !== undefined ? { positiveLabel: p.PositiveLabel } : {}),
+  });
+  const violations = constraints ? checkModelQuality(stats, constraints).violations : [];
+  const notes = [...window.notes, `${y.length} of ${window.table.length} captured prediction(s) merged with ground truth`];
+  if (unreadable > 0) notes.push(`${unreadable} ground-truth line(s) could not be read`);
+  const out = outputLocation(deps.objectStore, def.MonitoringOutputConfig.MonitoringOutputs[0]!.S3Output.S3Uri);
+  const folder = outputFolder(schedule, doc);
+  const outputs: Record<string, string> = {};
+  outputs.statistics = await out.write(`${folder}/statistics.json`, JSON.stringify(stats, null, 2) + '\n');
+  outputs.constraint_violations = await out.write(`${folder}/constraint_violations.json`, JSON.stringify({ violations }, null, 2) + '\n');
+  if (constraints) outputs.constraints = await out.write(`${folder}/constraints.json`, JSON.stringify(constraints, null, 2) + '\n');
+  outputs.report = await out.write(`${folder}/report.html`, modelQualityReport(schedule, doc, stats, violations, notes));
+  const values = metricValues(stats);
+  const byCheck: Record<string, number> = {};
+  for (const v of violations) byCheck[v.constraint_check_type] = (byCheck[v.constraint_check_type] ?? 0) + 1;
+  const metrics: ExecutionMetrics | undefined =
+    def.Environment.publish_cloudwatch_metrics === 'Disabled' ? undefined : { records: y.length, modelMetrics: values, violationsByCheck: byCheck };
+  const n = violations.length;
+  return {
+    fields: {
+      MonitoringExecutionStatus: n > 0 ? 'CompletedWithViolations' : 'Completed',
+      ExitMessage: n > 0 ? `CompletedWithViolations: Job completed successfully with ${n} violations.` : 'Completed: Job completed successfully with no violations.',
+      Outputs: outputs,
+      ViolationCount: n,
+      RecordsAnalysed: y.length,
+      UnreadableRecords: window.unreadable.count,
+      ...(metrics ? { Metrics: metrics } : {}),
+      Notes: notes,
+    },
+    violations,
+  };
+}
+
+/**
+ * Feature-attribution drift (ModelExplainabilityMonitor): global SHAP of the endpoint model on the window's
+ * captured inputs (matched by the model's feature names), ranked against the baseline analysis.json's global
+ * SHAP values by NDCG; below the threshold (0.9) is a `feature_attribution_drift_check` violation.
+ */
+async function explainability(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution): Promise<StepResult> {
+  const def = schedule.MonitoringScheduleConfig.MonitoringJobDefinition;
+  const constraintsUri = def.BaselineConfig?.ConstraintsResource?.S3Uri;
+  if (!constraintsUri) throw new Error('ModelExplainability schedule has no baseline analysis.json (ConstraintsResource)');
+  if (!deps.models) throw new Error('explainability executions need the model registry');
+  const baseline = globalShapOf(await readJson(deps.objectStore, constraintsUri, 'ConstraintsResource'), constraintsUri);
+  const { window, model } = await loadWindow(deps, { ...schedule, Plumbline: { ...schedule.Plumbline, ColumnMapping: 'model' } }, doc, Object.keys(baseline.values));
+  if (!model) throw new Error(`the model behind endpoint ${schedule.EndpointName} declares no feature names: attribution drift needs them`);
+  if (window.table.length === 0) throw new Error(NO_DATA);
+  const run = await runExplainability({ models: deps.models, objectStore: deps.objectStore }, { data: numericTable(window.table), modelName: model });
+  const live = run.analysis.explanations.tree_shap ?? run.analysis.explanations.kernel_shap ?? {};
+  const liveValues = Object.values(live)[0]?.global_shap_values ?? {};
+  const threshold = schedule.Plumbline.AttributionDriftThreshold ?? 0.9;
+  const drift = featureAttributionDrift(baseline.values, liveValues, { threshold, label: baseline.label });
+  const violations = drift.violation ? [drift.violation] : [];
+  const notes = [...window.notes, `global SHAP (${run.methodNote}) on ${run.rows} captured record(s); NDCG ${drift.ndcg} against the baseline ranking (threshold ${threshold})`];
+  const out = outputLocation(deps.objectStore, def.MonitoringOutputConfig.MonitoringOutputs[0]!.S3Output.S3Uri);
+  const folder = outputFolder(schedule, doc);
+  const outputs: Record<string, string> = {};
+  outputs.analysis = await out.write(`${folder}/analysis.json`, JSON.stringify(run.analysis, null, 2) + '\n');
+  outputs.constraint_violations = await out.write(`${folder}/constraint_violations.json`, JSON.stringify({ version: '1.0', violations }, null, 2) + '\n');
+  const features = Object.keys(baseline.values);
+  outputs.report = await out.write(
+    `${folder}/report.html`,
+    renderHtmlReport({
+      title: `Feature attribution drift: ${schedule.MonitoringScheduleName}`,
+      subtitle: `Endpoint ${schedule.EndpointName}, window ${doc.DataAnalysisStartTime} to ${doc.DataAnalysisEndTime}`,
+      summary: [
+        { label: 'NDCG', value: drift.ndcg.toFixed(4), tone: drift.violation ? 'bad' : 'good' },
+        { label: 'records', value: String(run.rows) },
+      ],
+      sections: [
+        {
+          title: 'Global SHAP values',
+          blocks: [
+            { type: 'bars', title: 'baseline', bars: features.map((f) => ({ label: f, value: baseline.values[f] ?? null })) },
+            { type: 'bars', title: 'captured window', bars: features.map((f) => ({ label: f, value: liveValues[f] ?? null })) },
+            drift.violation ? { type: 'callout', tone: 'bad', text: drift.violation.description } : { type: 'callout', tone: 'good', text: 'The ranking of the features did not drift.' },
+          ],
+        },
+        { title: 'Notes', blocks: [{ type: 'text', text: notes.join('\n\n') }] },
+      ],
+    }),
+  );
+  const n = violations.length;
+  const metrics: ExecutionMetrics | undefined =
+    def.Environment.publish_cloudwatch_metrics === 'Disabled'
+      ? undefined
+      : { records: run.rows, modelMetrics: { feature_attribution_ndcg: drift.ndcg, ...Object.fromEntries(Object.entries(liveValues).map(([k, v]) => [`feature_${k}`, v])) }, violationsByCheck: n ? { feature_attribution_drift_check: n } : {} };
+  return {
+    fields: {
+      MonitoringExecutionStatus: n > 0 ? 'CompletedWithViolations' : 'Completed',
+      ExitMessage: n > 0 ? `CompletedWithViolations: Job completed successfully with ${n} violations.` : 'Completed: Job completed successfully with no violations.',
+      Outputs: outputs,
+      ViolationCount: n,
+      RecordsAnalysed: window.records,
+      UnreadableRecords: window.unreadable.count,
+      ColumnMapping: window.mapping.description,
+      ...(metrics ? { Metrics: metrics } : {}),
+      Notes: notes,
+    },
+    violations: violations.map((v) => ({ metric_name: v.metric_name, constraint_check_type: v.constraint_check_type, description: v.description })),
+  };
+}
+
+/** Raw captured text -> float columns (unparseable values become missing). */
+function numericTable(table: ColumnTable): ColumnTable {
+  const columns: Column[] = table.columns.map((c) => {
+    if (c.type !== 'string') return c;
+    const values = new Float64Array(table.length);
+    for (let i = 0; i < table.length; i++) {
+      const v = c.values[i];
+      const x = v == null || v.trim() === '' ? NaN : Number(v);
+      values[i] = Number.isFinite(x) ? x : NaN;
+    }
+    return { name: c.name, type: 'float', values };
+  });
+  return { length: table.length, columns };
+}
+
+function modelQualityReport(schedule: MonitoringScheduleDescription, doc: MonitoringExecution, stats: ModelQualityStatistics, violations: ModelQualityViolation[], notes: string[]): string {
+  const values = metricValues(stats);
+  const sections: ReportSection[] = [
+    {
+      title: 'Metrics',
+      blocks: [
+        { type: 'table', columns: ['metric', 'value'], rows: Object.entries(values).map(([k, v]) => [k, v]) },
+        ...(violations.length
+          ? [{ type: 'callout' as const, tone: 'bad' as const, text: violations.map((v) => v.description).join('\n\n') }]
+          : [{ type: 'callout' as const, tone: 'good' as const, text: 'No constraint violations.' }]),
+      ],
+    },
+    { title: 'Notes', blocks: [{ type: 'text', text: notes.join('\n\n') }] },
+  ];
+  return renderHtmlReport({
+    title: `Model quality: ${schedule.MonitoringScheduleName}`,
+    subtitle: `Endpoint ${schedule.EndpointName}, window ${doc.DataAnalysisStartTime} to ${doc.DataAnalysisEndTime}`,
+    summary: [
+      { label: 'rows', value: String(stats.dataset.item_count) },
+      { label: 'violations', value: String(violations.length), tone: violations.length ? 'bad' : 'good' },
+    ],
+    sections,
+  });
+}
+
+async function save(deps: ExecutionDeps, doc: MonitoringExecution): Promise<MonitoringExecution> {
+  const next = { ...doc, LastModifiedTime: iso(deps.clock.now()) };
+  await deps.catalog.update(EXECUTION_KIND, doc.MonitoringExecutionName, next, deps.clock.now());
+  return next;
+}
+
+async function updateScheduleSummary(deps: ExecutionDeps, scheduleName: string, doc: MonitoringExecution): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const entry = await deps.catalog.get<MonitoringScheduleDescription>(SCHEDULE_KIND, scheduleName);
+    if (!entry) return;
+    const current = entry.doc.LastMonitoringExecutionSummary;
+    if (current && Date.parse(current.ScheduledTime) > Date.parse(doc.ScheduledTime)) return;
+    const summary: MonitoringExecutionSummary = {
+      MonitoringScheduleName: doc.MonitoringScheduleName,
+      ScheduledTime: doc.ScheduledTime,
+      CreationTime: doc.CreationTime,
+      LastModifiedTime: doc.LastModifiedTime,
+      MonitoringExecutionStatus: doc.MonitoringExecutionStatus,
+      ProcessingJobArn: doc.ProcessingJobArn,
+      EndpointName: doc.EndpointName,
+      MonitoringType: doc.MonitoringType,
+      ...(doc.FailureReason ? { FailureReason: doc.FailureReason } : {}),
+    };
+    try {
+      await deps.catalog.update(SCHEDULE_KIND, scheduleName, { ...entry.doc, LastMonitoringExecutionSummary: summary }, deps.clock.now(), entry.version);
+      return;
+    } catch (e) {
+      if (!(isPlatformError(e) && e.code === 'CONFLICT')) throw e;
+    }
+  }
+}
+
+/** Posts the alert to every webhook not yet told about this execution; records each delivery on the execution. */
+async function sendAlerts(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution, violations: MonitoringExecutionViolation[]): Promise<MonitoringExecution> {
+  const hooks = schedule.Plumbline.Webhooks ?? [];
+  if (hooks.length === 0) return doc;
+  const already = new Set((doc.Alerts ?? []).filter((a) => a.delivered).map((a) => a.url));
+  const payload = alertPayload({
+    monitoringScheduleName: schedule.MonitoringScheduleName,
+    endpointName: schedule.EndpointName,
+    monitoringType: schedule.MonitoringType,
+    executionName: doc.MonitoringExecutionName,
+    scheduledTime: doc.ScheduledTime,
+    status: doc.MonitoringExecutionStatus,
+    ...(doc.ExitMessage ? { exitMessage: doc.ExitMessage } : {}),
+    violations,
+    outputs: doc.Outputs,
+  });
+  const deliveries: WebhookDelivery[] = [...(doc.Alerts ?? []).filter((a) => a.delivered)];
+  for (const url of hooks) {
+    if (already.has(url)) continue;
+    const d = await postWebhook(url, payload, doc.MonitoringExecutionName, deps.webhook);
+    if (!d.delivered) deps.log?.(`[monitor] alert to ${url} failed after ${d.attempts} attempt(s): ${d.error ?? ''}`);
+    deliveries.push(d);
+  }
+  return save(deps, { ...doc, Alerts: deliveries });
+}
+
+/** ISO-8601 UTC; milliseconds only when not zero (`2026-11-26T11:00:00Z`). */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+function processingJobName(executionName: string): string {
+  return executionName.replace(/[^a-zA-Z0-9-]/g, '-').slice(0, 63);
+}
