@@ -40,6 +40,11 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'get-record': async () => (await import('./get-record.bench.js')).benchmark,
   'offline-sql': async () => (await import('./offline-sql.bench.js')).benchmark,
   models: async () => (await import('./models.bench.js')).benchmark,
+  serving: async () => (await import('./serving.bench.js')).benchmark,
+  bias: async () => (await import('./bias.bench.js')).benchmark,
+  'monitor-baseline': async () => (await import('./monitor-baseline.bench.js')).benchmark,
+  'monitor-execution': async () => (await import('./monitor-execution.bench.js')).benchmark,
+  explain: async () => (await import('./explain.bench.js')).benchmark,
 };
 
 const resultPath = (name: string): string => join(RESULTS_DIR, `${name}.json`);

@@ -13,6 +13,10 @@ import { registerIngest } from './commands/ingest.js';
 import { registerModels } from './commands/models.js';
 import { registerQuery } from './commands/query.js';
 import { registerRecords } from './commands/records.js';
+import { registerEndpoints } from './commands/endpoints.js';
+import { registerCapture } from './commands/capture.js';
+import { registerServe } from './commands/serve.js';
+import { registerMonitor } from './commands/monitor.js';
 import type { CliIo } from './io.js';
 import { Output } from './output.js';
 import { progressBar } from './progress-bar.js';
@@ -72,6 +76,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   registerQuery(program, ctx);
   registerModels(program, ctx);
   registerClarify(program, ctx);
+  registerEndpoints(program, ctx);
+  registerCapture(program, ctx);
+  registerServe(program, ctx);
+  registerMonitor(program, ctx);
   for (const c of allCommands(program)) c.exitOverride();
 
   try {

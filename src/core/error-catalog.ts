@@ -16,6 +16,8 @@ export const ERROR_CATALOG = {
   CONFLICT: { status: 409, exitCode: 3, title: 'Conflict', retryable: false },
   SCHEMA_MISMATCH: { status: 422, exitCode: 3, title: 'Schema mismatch', retryable: false },
   INGEST_REJECTED_ROWS: { status: 422, exitCode: 6, title: 'Some rows were rejected', retryable: false },
+  PAYLOAD_TOO_LARGE: { status: 413, exitCode: 2, title: 'Payload too large', retryable: false },
+  MODEL_ERROR: { status: 500, exitCode: 1, title: 'Model error', retryable: false },
   UNSUPPORTED_CAPABILITY: { status: 501, exitCode: 2, title: 'Unsupported capability', retryable: false },
   STORE_UNAVAILABLE: { status: 503, exitCode: 4, title: 'Store unavailable', retryable: true },
   TIMEOUT: { status: 504, exitCode: 4, title: 'Timed out', retryable: true },

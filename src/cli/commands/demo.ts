@@ -8,6 +8,9 @@ import { recipe1 } from '../../../examples/recipe-01-feature-store.js';
 import { recipe2 } from '../../../examples/recipe-02-offline-store.js';
 import { recipe3 } from '../../../examples/recipe-03-pretraining-bias.js';
 import { recipe4Bias, recipe4Train } from '../../../examples/recipe-04-train-model.js';
+import { recipe5 } from '../../../examples/recipe-05-explainability.js';
+import { recipe6 } from '../../../examples/recipe-06-serving.js';
+import { recipe7 } from '../../../examples/recipe-07-monitoring.js';
 import { intOption, type CommandContext } from '../main.js';
 
 export function registerDemo(program: Command, ctx: CommandContext): void {
@@ -27,6 +30,9 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
         const r3 = await recipe3(platform, log, r2.paths.training_data_path);
         const r4 = await recipe4Train(platform, log, r2.paths, { progress: ctx.progress() });
         const r4bias = await recipe4Bias(platform, log, r2.paths.training_data_path);
+        const r5 = await recipe5(platform, log, r2.paths.test_data_path, { progress: ctx.progress() });
+        const r6 = await recipe6(platform, log);
+        const r7 = await recipe7(platform, log, { trainingDataUri: r2.paths.training_data_path, endpointName: r6.endpointName, predictor: r6.predictor });
         return {
           workspace: platform.config.home,
           featureGroup: { name: r1.description.FeatureGroupName, status: r1.description.FeatureGroupStatus, ingested: r1.ingest.written, rejected: r1.ingest.rejected },
@@ -38,6 +44,17 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
           preTrainingBias: { CI: r3.ci, analysis: r3.analysisUri },
           postTrainingBias: { metrics: r4bias.metrics, analysis: r4bias.analysisUri },
           model: { name: r4.model.ModelName, uri: r4.model.artifactUri, trees: r4.model.numTrees, validationAuc: r4.model.metrics?.['validation-auc'] ?? null, seconds: r4.seconds },
+          explainability: { ranking: r5.ranking, globalShapValues: r5.globalShapValues, expectedValue: r5.expectedValue, treeRanking: r5.treeRanking, analysis: r5.analysisUri, report: r5.reportUri, localValues: r5.outCsvUri, seconds: r5.seconds },
+          endpoint: { name: r6.endpointName, csvInput: r6.csvInput, prediction: r6.prediction, score: r6.score, captureDestination: r6.captureDestination, captureFile: r6.captureFile },
+          monitoring: {
+            schedule: r7.scheduleName,
+            baseline: r7.baseline,
+            execution: r7.execution.MonitoringExecutionName,
+            status: r7.execution.MonitoringExecutionStatus,
+            mapping: r7.mapping,
+            violations: r7.violations.map((v) => ({ feature: v.feature_name, check: v.constraint_check_type, description: v.description })),
+            files: r7.files,
+          },
         };
       });
       const seconds = (performance.now() - started) / 1000;
@@ -50,6 +67,13 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
           `pre-training bias: CI ${Object.entries(summary.preTrainingBias.CI).map(([k, v]) => `sex=${k}: ${v?.toFixed(3)}`).join(', ')} (${summary.preTrainingBias.analysis})`,
           `post-training bias: ${Object.entries(summary.postTrainingBias.metrics).map(([k, v]) => `sex=${k}: DPPL ${v.DPPL?.toFixed(3)} RD ${v.RD?.toFixed(3)}`).join(', ')} (${summary.postTrainingBias.analysis})`,
           `model ${summary.model.name}: validation AUC ${summary.model.validationAuc?.toFixed(4) ?? 'n/a'}, ${summary.model.uri}`,
+          `SHAP ranking (Kernel SHAP, median): ${summary.explainability.ranking.join(' > ')} (${summary.explainability.report})`,
+          `endpoint ${summary.endpoint.name}: predict("${summary.endpoint.csvInput}") = ${summary.endpoint.score}; captured in ${summary.endpoint.captureFile}`,
+          `monitoring ${summary.monitoring.schedule}: ${summary.monitoring.status}`,
+          ...summary.monitoring.violations.map((v) => `  ${v.feature} ${v.check}: ${v.description}`),
+          `  statistics.json            ${summary.monitoring.files.statistics}`,
+          `  constraint_violations.json ${summary.monitoring.files.constraintViolations}`,
+          `  report                     ${summary.monitoring.files.report}`,
         ].join('\n'),
       );
     });
