@@ -2,49 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlatform } from '../../platform.js';
+import { runCli } from '../../../test/helpers/cli.js';
 import { parseAnalysisConfig } from '../../bias/clarify-config.js';
-import type { CliIo } from '../io.js';
-import type { CommandContext } from '../main.js';
-import { Output } from '../output.js';
-import { biasOptionsFromFlags, methodsFromFlag, registerClarify } from './clarify.js';
+import { biasOptionsFromFlags, methodsFromFlag } from './clarify.js';
 
 const fraudConfig = fileURLToPath(new URL('../../../test/fixtures/sagemaker-examples/amazon-sagemaker-examples/fraud_detection/analysis_config.json', import.meta.url));
 
-/** The same context main() builds, around a fresh Command holding only `clarify`. */
-async function run(home: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {}, cwd: process.cwd() };
-  const program = new Command('plumbline').option('--json').exitOverride();
-  const output = () => new Output(io, { json: program.opts().json === true, debug: false });
-  let exitCode = 0;
-  const ctx: CommandContext = {
-    io,
-    out: output,
-    async withPlatform(fn) {
-      const platform = await createPlatform({ home, offlineFlushIntervalMs: 0, purgeIntervalMs: 0 });
-      try {
-        return await fn(platform);
-      } finally {
-        await platform.close();
-      }
-    },
-    progress: () => ({}) as ReturnType<CommandContext['progress']>,
-    exit: (c) => {
-      exitCode = c;
-    },
-  };
-  registerClarify(program, ctx);
-  for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return { code: exitCode, out, err };
-  } catch (e) {
-    return { code: output().error(e), out, err };
-  }
+function run(home: string, ...argv: string[]) {
+  return runCli(home, argv);
 }
 
 describe('plumbline clarify bias', () => {

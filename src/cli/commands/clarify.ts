@@ -5,10 +5,10 @@
  * `--facet sex+age_band` is an intersectional facet (the combinations of both columns; `--facet-values` then
  * takes combinations as `0&18-30,1&51+`); `--ci 0.95` adds bootstrap intervals (`--ci-samples`, `--seed`).
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { formatValue, methodList, parseAnalysisConfig, POST_TRAINING_METRICS, PRE_TRAINING_METRICS, runBias, type BiasAnalysisJson, type ParsedAnalysisConfig, type BiasMetricsConfig, type CategoryValue, type PostTrainingMetric, type PreTrainingMetric, type RunBiasOptions } from '../../index.js';
+import { readJsonFile } from '../json-file.js';
 import type { CommandContext } from '../main.js';
 import { registerExplain } from './explain.js';
 
@@ -57,7 +57,7 @@ export function registerClarify(program: Command, ctx: CommandContext): void {
     .option('--seed <n>', 'seed of the bootstrap (default 0)')
     .option('--output <dir>', 'folder or object-store URI for analysis.json, report.md and report.html', 'clarify-output')
     .action(async (o: ClarifyBiasFlags) => {
-      const fileConfig = o.config ? parseAnalysisConfig(await readJson(o.config)) : undefined;
+      const fileConfig = o.config ? parseAnalysisConfig(await readJsonFile(o.config, '--config')) : undefined;
       const options = biasOptionsFromFlags(o, fileConfig);
       const result = await ctx.withPlatform((p) => runBias(p, options));
       const value = { analysis: result.analysis, files: result.files ?? null };
@@ -164,20 +164,6 @@ export function formatBiasTable(analysis: BiasAnalysisJson, ciLevel?: number): s
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new ValidationError([{ path: '--config', message: `cannot read ${JSON.stringify(path)} (${(e as Error).message})` }]);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ValidationError([{ path: '--config', message: `${JSON.stringify(path)} is not valid JSON (${(e as Error).message})` }]);
-  }
 }
 
 function values(list: string): CategoryValue[] {

@@ -1,50 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../test/helpers/cli.js';
 import { createPlatform } from '../../platform.js';
 import { SHAP_FIXTURE_DIR } from '../../../test/fixtures/shap/fixtures.js';
-import type { CliIo } from '../io.js';
-import type { CommandContext } from '../main.js';
-import { Output } from '../output.js';
-import { explainOptionsFromFlags, registerExplain } from './explain.js';
+import { explainOptionsFromFlags } from './explain.js';
 
 const FEATURES = ['sex', 'math', 'science', 'technology', 'random1', 'random2'];
 
-/** The same context main() builds, around a fresh Command holding `clarify explain`. */
-async function run(home: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {}, cwd: process.cwd() };
-  const program = new Command('plumbline').option('--json').exitOverride();
-  const output = () => new Output(io, { json: program.opts().json === true, debug: false });
-  let exitCode = 0;
-  const ctx: CommandContext = {
-    io,
-    out: output,
-    async withPlatform(fn) {
-      const platform = await createPlatform({ home, offlineFlushIntervalMs: 0, purgeIntervalMs: 0 });
-      try {
-        return await fn(platform);
-      } finally {
-        await platform.close();
-      }
-    },
-    progress: () => ({ start() {}, tick() {}, done() {} }),
-    exit: (c) => {
-      exitCode = c;
-    },
-  };
-  const clarify = program.command('clarify');
-  registerExplain(clarify, ctx);
-  for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return { code: exitCode, out, err };
-  } catch (e) {
-    return { code: output().error(e), out, err };
-  }
+function run(home: string, ...argv: string[]) {
+  return runCli(home, argv);
 }
 
 describe('plumbline clarify explain', () => {

@@ -4,10 +4,10 @@
  * TreeSHAP for tree models) and partial dependence, from flags and/or a Clarify analysis_config.json;
  * writes analysis.json, explanations_shap/out.csv and baseline.csv, report.html, and prints the ranking.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { AGG_METHODS, PDPConfig, parseExplainabilityConfig, runExplainability, SHAPConfig, type AggMethod, type ExplainMethod, type ParsedExplainabilityConfig, type RunExplainabilityOptions, type RunExplainabilityResult, type ShapConfigInput } from '../../index.js';
+import { readJsonFile } from '../json-file.js';
 import type { CommandContext } from '../main.js';
 
 /** The flags of `clarify explain` as commander hands them over. */
@@ -53,7 +53,7 @@ export function registerExplain(clarify: Command, ctx: CommandContext): void {
     .option('--no-local-values', 'do not write explanations_shap/out.csv')
     .option('--output <dir>', 'folder or object-store URI for the outputs', 'clarify-explain-output')
     .action(async (o: ClarifyExplainFlags) => {
-      const file = o.config ? parseExplainabilityConfig(await readJson(o.config)) : undefined;
+      const file = o.config ? parseExplainabilityConfig(await readJsonFile(o.config, '--config')) : undefined;
       const options = explainOptionsFromFlags(o, file);
       const result = await ctx.withPlatform((p) => runExplainability(p, { ...options, progress: ctx.progress() }));
       ctx.out().result(
@@ -129,20 +129,6 @@ export function formatExplanation(r: RunExplainabilityResult): string {
 
 function formatNumber(v: number | undefined): string {
   return v === undefined ? 'n/a' : v.toPrecision(6);
-}
-
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new ValidationError([{ path: '--config', message: `cannot read ${JSON.stringify(path)} (${(e as Error).message})` }]);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ValidationError([{ path: '--config', message: `${JSON.stringify(path)} is not valid JSON (${(e as Error).message})` }]);
-  }
 }
 
 function list(text: string): string[] {

@@ -2,47 +2,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../test/helpers/cli.js';
 import { createPlatform } from '../../platform.js';
-import type { CliIo } from '../io.js';
-import type { CommandContext } from '../main.js';
-import { Output } from '../output.js';
-import { registerMonitorBaseline } from './monitor-baseline.js';
 
 const DQ = 'test/fixtures/sagemaker-examples/sagemaker-python-sdk/quality_check_step/data_quality';
 
-async function run(home: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {}, cwd: process.cwd() };
-  const program = new Command('plumbline').option('--json').exitOverride();
-  const output = () => new Output(io, { json: program.opts().json === true, debug: false });
-  let exitCode = 0;
-  const ctx: CommandContext = {
-    io,
-    out: output,
-    async withPlatform(fn) {
-      const platform = await createPlatform({ home, offlineFlushIntervalMs: 0, purgeIntervalMs: 0 });
-      try {
-        return await fn(platform);
-      } finally {
-        await platform.close();
-      }
-    },
-    progress: () => ({ start() {}, tick() {}, done() {} }),
-    exit: (c) => {
-      exitCode = c;
-    },
-  };
-  registerMonitorBaseline(program.command('monitor'), ctx);
-  for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return { code: exitCode, out, err };
-  } catch (e) {
-    return { code: output().error(e), out, err };
-  }
+function run(home: string, ...argv: string[]) {
+  return runCli(home, argv);
 }
 
 describe('plumbline monitor suggest-baseline', () => {
