@@ -3,7 +3,7 @@
  *
  * Data: a seeded 1M x 20 binary data set plus 200k test rows (12 Gaussian, 4 small-integer, 4 uniform 0..100
  * features; a non-linear logit with noise), written as float32 files to a temp dir for the Python side.
- * Training: binary:logistic, max_depth 8, eta 0.1, min_child_weight 4, 2 threads, BENCH_MODEL_ROUNDS rounds
+ * Training: binary:logistic, max_depth 8, eta 0.1, min_child_weight 4, 2 threads (BENCH_MODEL_THREADS=1: one, both tools), BENCH_MODEL_ROUNDS rounds
  * (default 100 so the benchmark stays under ~2 minutes; 500 for the full-length comparison). No per-round metrics.
  * Both test AUCs are computed here with the same function from each side's test probabilities.
  * Prediction: probabilities for the 1M training rows, plumbline `predictAsync` (2 workers, float64 input) vs
@@ -24,7 +24,7 @@ import { fmtInt, newReport, round, tempWorkspace, timed, type BenchReport, type 
 const TRAIN_ROWS = 1_000_000;
 const TEST_ROWS = 200_000;
 const COLS = 20;
-const THREADS = 2;
+const THREADS = threadCount();
 const PREDICT_REPS = 3;
 const DEFAULT_ROUNDS = 100;
 const TRAIN_RATIO_GOAL = 1.5;
@@ -33,6 +33,14 @@ const PREDICT_SHARE_GOAL = 0.8;
 const PYTHON = process.env.XGBOOST_PYTHON ?? '/usr/bin/python3';
 const REF_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'xgboost_ref.py');
 const PARAMS = { objective: 'binary:logistic', max_depth: 8, eta: 0.1, min_child_weight: 4 } as const;
+
+/** BENCH_MODEL_THREADS: 1 or 2 (default 2), for both tools. */
+function threadCount(): 1 | 2 {
+  const raw = process.env.BENCH_MODEL_THREADS;
+  if (raw === undefined || raw === '' || raw === '2') return 2;
+  if (raw === '1') return 1;
+  throw new Error(`BENCH_MODEL_THREADS must be 1 or 2, got ${JSON.stringify(raw)}`);
+}
 
 function rounds(): number {
   const raw = process.env.BENCH_MODEL_ROUNDS;
@@ -167,11 +175,11 @@ export const benchmark: Benchmark = {
           { label: 'test AUC gap |plumbline - XGBoost|', value: round(Math.abs(plAuc - xgbAuc), 5), unit: 'AUC' },
         );
       }
-      report.metrics.push({ label: 'plumbline predictAsync, 2 workers', value: Math.round(plRowsPerS), unit: 'rows/s', note: `${(predictMs / 1000).toFixed(2)} s, best of ${PREDICT_REPS}` });
+      report.metrics.push({ label: `plumbline predictAsync, ${THREADS} workers`, value: Math.round(plRowsPerS), unit: 'rows/s', note: `${(predictMs / 1000).toFixed(2)} s, best of ${PREDICT_REPS}` });
       if (xgb) {
         const xgbRowsPerS = xgb.predictRows / xgb.predictBestSeconds;
         report.metrics.push(
-          { label: 'XGBoost inplace_predict, nthread=2', value: Math.round(xgbRowsPerS), unit: 'rows/s', note: `${xgb.predictBestSeconds.toFixed(2)} s, best of ${PREDICT_REPS}` },
+          { label: `XGBoost inplace_predict, nthread=${THREADS}`, value: Math.round(xgbRowsPerS), unit: 'rows/s', note: `${xgb.predictBestSeconds.toFixed(2)} s, best of ${PREDICT_REPS}` },
           { label: 'predict throughput plumbline / XGBoost', value: round(plRowsPerS / xgbRowsPerS, 2), unit: 'x' },
           { label: 'XGBoost process wall (python, incl. loading)', value: round(xgbRun.wallMs / 1000, 1), unit: 's' },
           { label: 'XGBoost process peak RSS (ru_maxrss)', value: round(xgb.peakRssMb, 0), unit: 'MB' },

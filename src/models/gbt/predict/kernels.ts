@@ -10,8 +10,26 @@
  * tree for its full depth, eight rows in lockstep (independent load chains the CPU overlaps; the step has
  * no branch to mispredict). Lopsided trees (compile.ts) are walked row by row until the leaf instead.
  * Both functions must stay self-contained (no imports, helpers or closures): worker threads run their
- * source text.
+ * source text. `marginKernel` takes optional scratch buffers (`KernelScratch`, grown by `ensureScratch`) so a
+ * caller predicting small batches repeatedly allocates nothing per call.
  */
+
+/** Reusable buffers for `marginKernel` (one owner at a time: prediction is synchronous). */
+export interface KernelScratch {
+  keys: Int32Array;
+  f32: Float32Array;
+  bits: Int32Array;
+  acc: Float32Array;
+}
+
+/** Returns `scratch` when it fits `cols` features and `numGroup` outputs, else a larger one. */
+export function ensureScratch(scratch: KernelScratch | undefined, cols: number, numGroup: number): KernelScratch {
+  const keysLen = 64 * (2 * cols + 1);
+  const accLen = 64 * numGroup;
+  if (scratch !== undefined && scratch.keys.length >= keysLen && scratch.f32.length >= cols && scratch.acc.length >= accLen) return scratch;
+  const f32 = new Float32Array(cols);
+  return { keys: new Int32Array(keysLen), f32, bits: new Int32Array(f32.buffer), acc: new Float32Array(accLen) };
+}
 
 /** Margins of rows [rowBegin, rowEnd) over trees [treeBegin, treeEnd), into out[row * numGroup + group]. */
 export function marginKernel(
@@ -30,13 +48,17 @@ export function marginKernel(
   numGroup: number,
   base: number,
   out: Float64Array,
+  scratch?: { keys: Int32Array; f32: Float32Array; bits: Int32Array; acc: Float32Array },
 ): void {
   const block = 64;
   const stride = 2 * cols + 1;
-  const keys = new Int32Array(block * stride);
-  const f32 = new Float32Array(cols);
-  const bits = new Int32Array(f32.buffer);
-  const acc = new Float32Array(block * numGroup);
+  // Scratch buffers passed in (reused across calls on one thread) when large enough, fresh ones otherwise.
+  // Rows beyond a block's count are never read, so stale contents are harmless.
+  const reuse = scratch !== undefined && scratch.keys.length >= block * stride && scratch.f32.length >= cols && scratch.acc.length >= block * numGroup;
+  const keys = reuse ? scratch.keys : new Int32Array(block * stride);
+  const f32 = reuse ? scratch.f32 : new Float32Array(cols);
+  const bits = reuse ? scratch.bits : new Int32Array(f32.buffer);
+  const acc = reuse ? scratch.acc : new Float32Array(block * numGroup);
   for (let r0 = rowBegin; r0 < rowEnd; r0 += block) {
     const nb = rowEnd - r0 < block ? rowEnd - r0 : block;
     // Row layout: [features, missing as -2^31 | features, missing as 2^31-1 | -2^31 for leaves].

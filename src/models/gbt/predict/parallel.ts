@@ -24,6 +24,8 @@ export interface ParallelOptions extends PredictOptions {
 }
 
 const DEFAULT_MIN_WORK = 1 << 22;
+/** min(2, cores), read once: `availableParallelism()` is a system call, too slow for every one-row prediction. */
+let defaultThreads: number | undefined;
 
 // The kernel's own source runs in the worker (eval), so there is no separate worker file to resolve
 // whether this module runs from TypeScript sources or from dist.
@@ -34,14 +36,22 @@ marginKernel(d.nodes, d.leafValues, d.roots, d.depths, d.lopsided, d.groups, d.t
 parentPort.postMessage('done');
 `;
 
+/** True when `predictMarginAsync` would compute these rows on the calling thread (no workers). */
+export function runsInline(model: TreeEnsemble, rows: number, options: ParallelOptions = {}): boolean {
+  const { begin, end } = treeRange(model, options);
+  const threads = threadCount(options);
+  return threads === 1 || rows * (end - begin) < (options.minWork ?? DEFAULT_MIN_WORK) || rows < 2 * threads;
+}
+
+function threadCount(options: ParallelOptions): number {
+  return Math.max(1, Math.floor(options.threads ?? (defaultThreads ??= Math.min(2, availableParallelism()))));
+}
+
 export async function predictMarginAsync(model: TreeEnsemble, matrix: FeatureMatrix, options: ParallelOptions = {}): Promise<Float64Array> {
   checkMatrix(model, matrix);
+  if (runsInline(model, matrix.rows, options)) return predictMargin(model, matrix, undefined, options);
   const { begin, end } = treeRange(model, options);
-  const threads = Math.max(1, Math.floor(options.threads ?? Math.min(2, availableParallelism())));
-  const work = matrix.rows * (end - begin);
-  if (threads === 1 || work < (options.minWork ?? DEFAULT_MIN_WORK) || matrix.rows < 2 * threads) {
-    return predictMargin(model, matrix, undefined, options);
-  }
+  const threads = threadCount(options);
   const c = compileEnsemble(model);
   const numGroup = marginGroups(model);
   const x = matrix.values.buffer instanceof SharedArrayBuffer ? matrix.values : copyToShared(matrix.values);

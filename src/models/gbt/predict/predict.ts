@@ -10,11 +10,14 @@ import type { FeatureMatrix } from '../../predictor.js';
 import type { TreeEnsemble } from '../tree-ensemble.js';
 import { compileEnsemble } from './compile.js';
 import { argmax, baseMarginF32, sigmoidF32, softmaxF32 } from './float32-math.js';
-import { leafKernel, marginKernel } from './kernels.js';
+import { leafKernel, marginKernel, type KernelScratch } from './kernels.js';
 import { treeRange, type PredictOptions } from './tree-range.js';
 
-/** Margins per row and output group: rows x num_class for multi-class objectives, rows otherwise. */
-export function predictMargin(model: TreeEnsemble, matrix: FeatureMatrix, out?: Float64Array, options: PredictOptions = {}): Float64Array {
+/**
+ * Margins per row and output group: rows x num_class for multi-class objectives, rows otherwise.
+ * `scratch` (see `ensureScratch`) lets repeated small calls reuse the kernel's buffers.
+ */
+export function predictMargin(model: TreeEnsemble, matrix: FeatureMatrix, out?: Float64Array, options: PredictOptions = {}, scratch?: KernelScratch): Float64Array {
   checkMatrix(model, matrix);
   const numGroup = marginGroups(model);
   const result = out ?? new Float64Array(matrix.rows * numGroup);
@@ -23,7 +26,7 @@ export function predictMargin(model: TreeEnsemble, matrix: FeatureMatrix, out?: 
   }
   const c = compileEnsemble(model);
   const { begin, end } = treeRange(model, options);
-  marginKernel(c.nodes, c.leafValues, c.roots, c.depths, c.lopsided, c.groups, begin, end, matrix.values, c.cols, 0, matrix.rows, numGroup, baseMarginF32(model), result);
+  marginKernel(c.nodes, c.leafValues, c.roots, c.depths, c.lopsided, c.groups, begin, end, matrix.values, c.cols, 0, matrix.rows, numGroup, baseMarginF32(model), result, scratch);
   return result;
 }
 

@@ -30,6 +30,27 @@ describe('TreeEnsemblePredictor', () => {
     }
   });
 
+  it('reuses its scratch buffers across calls of any size without changing a bit', async () => {
+    for (const f of fixtures) {
+      const m = parseXgboostJson(f.modelText);
+      const p = new TreeEnsemblePredictor(m, { threads: 1 });
+      const out = Array.from(f.expected.predict);
+      const width = out.length / f.inputs.rows;
+      // Single rows, then the whole batch (several 64-row blocks when the fixture has them), then single rows again:
+      // stale scratch contents from a larger call must not leak into a smaller one.
+      for (const pass of [0, 1, 2]) {
+        if (pass === 1) {
+          expect(Array.from(await p.predict(f.inputs)), f.name).toEqual(out);
+          continue;
+        }
+        for (let r = 0; r < Math.min(f.inputs.rows, 5); r++) {
+          const row = { rows: 1, cols: f.inputs.cols, values: f.inputs.values.slice(r * f.inputs.cols, (r + 1) * f.inputs.cols) };
+          expect(Array.from(await p.predict(row)), `${f.name} row ${r}`).toEqual(out.slice(r * width, (r + 1) * width));
+        }
+      }
+    }
+  });
+
   it('uses the best iteration of an early-stopped model when asked', async () => {
     const f = fixtures.find((x) => x.name === 'binary-logistic-early-stopped')!;
     const m = parseXgboostJson(f.modelText);

@@ -1,12 +1,14 @@
 /**
  * @module models/gbt/predict/tree-ensemble-predictor
  * The Predictor port over a TreeEnsemble (an XGBoost JSON model or one plumbline trained): predictions as
- * XGBoost's `predict()` gives them, bit for bit, large batches split over worker threads.
+ * XGBoost's `predict()` gives them, bit for bit, large batches split over worker threads. Small batches run on
+ * the calling thread with scratch buffers kept per predictor, so a one-row call costs about the tree walk.
  */
 import type { FeatureMatrix, Predictor } from '../../predictor.js';
 import { outputCount, type TreeEnsemble } from '../tree-ensemble.js';
-import { predictAsync, type ParallelOptions } from './parallel.js';
-import { checkMatrix } from './predict.js';
+import { ensureScratch, type KernelScratch } from './kernels.js';
+import { predictAsync, runsInline, type ParallelOptions } from './parallel.js';
+import { checkMatrix, marginGroups, predictMargin, transformMargins } from './predict.js';
 import { bestIterationRange } from './tree-range.js';
 
 export interface TreeEnsemblePredictorOptions extends ParallelOptions {
@@ -22,6 +24,8 @@ export class TreeEnsemblePredictor implements Predictor {
   readonly featureNames: string[];
   readonly outputNames: string[];
   private readonly options: ParallelOptions;
+  /** The kernel's buffers for batches computed on this thread, reused across calls (prediction is synchronous). */
+  private scratch: KernelScratch | undefined;
 
   constructor(
     readonly model: TreeEnsemble,
@@ -37,6 +41,8 @@ export class TreeEnsemblePredictor implements Predictor {
 
   async predict(matrix: FeatureMatrix): Promise<Float64Array> {
     checkMatrix(this.model, matrix);
-    return predictAsync(this.model, matrix, this.options);
+    if (!runsInline(this.model, matrix.rows, this.options)) return predictAsync(this.model, matrix, this.options);
+    this.scratch = ensureScratch(this.scratch, this.model.numFeature, marginGroups(this.model));
+    return transformMargins(this.model, predictMargin(this.model, matrix, undefined, this.options, this.scratch), matrix.rows);
   }
 }

@@ -7,9 +7,10 @@
  * - level by level, in node-id order: a candidate split is applied when its loss change is > 1e-6, both
  *   children have hessian != 0, loss change >= gamma (`min_split_loss`) and the node is above max_depth
  *   (`CPUExpandEntry::IsValid`); node ids are allocated in that order (breadth first);
- * - rows of the applied nodes are partitioned in place (stable, so each node's rows stay in row order and
- *   histogram sums come out in XGBoost's order); the child with the smaller hessian sum gets a histogram
- *   built, the other is the parent's minus it (in the parent's slot);
+ * - rows of the applied nodes are partitioned (stable, so each node's rows stay in row order and histogram
+ *   sums come out in XGBoost's order; the backend moves each row's codes and gradient pair with it, so a
+ *   node's histogram reads one contiguous range); the child with the smaller hessian sum gets a histogram
+ *   built, the other is the parent's minus it (in the parent's slot, subtracted by the build);
  * - node weights: -ThresholdL1(G, alpha) / (H + lambda) clipped to max_delta_step (float32), leaf value =
  *   eta * weight, as XGBoost's `ExpandNode` stores them (leaves keep the eta-scaled value in base_weights
  *   too, as XGBoost does; inner nodes keep their unscaled weight).
@@ -17,7 +18,7 @@
 import type { Random } from '../../../core/random.js';
 import type { Tree } from '../tree-ensemble.js';
 import type { Backend, BinnedMatrix } from './backend.js';
-import { PARTITION_STRIDE, RESULT_STRIDE } from './kernels.js';
+import { BUILD_STRIDE, PARTITION_STRIDE, RESULT_STRIDE } from './kernels.js';
 
 const f32 = Math.fround;
 const RT_EPS = Math.fround(1e-6);
@@ -106,7 +107,7 @@ export class TreeGrower {
   }
 
   private taskRoom(n: number): Int32Array {
-    if (this.tasks.length < 4 * n) this.tasks = new Int32Array(4 * Math.max(n, this.tasks.length / 2));
+    if (this.tasks.length < BUILD_STRIDE * n) this.tasks = new Int32Array(BUILD_STRIDE * Math.max(n, this.tasks.length / 2));
     return this.tasks;
   }
 
@@ -115,8 +116,7 @@ export class TreeGrower {
     const { data, params: p, backend } = this;
     const { pool } = backend;
     const n = data.rows;
-    const rows = backend.arrays.rows;
-    for (let i = 0; i < n; i++) rows[i] = i;
+    backend.resetRows();
 
     const treeFeatures = sampleFeatures(this.allFeatures, p.colsampleBytree, random);
     const levelFeatures = new Map<number, Int32Array>();
@@ -173,6 +173,7 @@ export class TreeGrower {
     tasks[1] = pool.baseOf(rootSlot);
     tasks[2] = 0;
     tasks[3] = n;
+    tasks[4] = -1;
     backend.build(tasks, 1);
     let rootG = 0;
     let rootH = 0;
@@ -280,7 +281,8 @@ export class TreeGrower {
       }
       if (applied.length > 0) {
         backend.reserveNodes(applied.length);
-        backend.partition(this.parts, applied.length);
+        // Children that stay leaves need only their rows' ids (for the margins).
+        backend.partition(this.parts, applied.length, !childrenEvaluated);
         const counts = backend.arrays.leftCounts;
         for (let k = 0; k < applied.length; k++) {
           const id = applied[k]!;
@@ -295,7 +297,6 @@ export class TreeGrower {
 
       // Histograms: build the child with the smaller hessian, subtract for the other in the parent's slot.
       tasks = this.taskRoom(applied.length);
-      const smaller: number[] = [];
       for (let k = 0; k < applied.length; k++) {
         const id = applied[k]!;
         const l = left[id]!;
@@ -306,24 +307,15 @@ export class TreeGrower {
         slot[small] = s;
         slot[big] = slot[id]!;
         slot[id] = -1;
-        smaller.push(small);
-        tasks[4 * k] = pool.chunkOf(s);
-        tasks[4 * k + 1] = pool.baseOf(s);
-        tasks[4 * k + 2] = begin[small]!;
-        tasks[4 * k + 3] = end[small]!;
+        const o = BUILD_STRIDE * k;
+        tasks[o] = pool.chunkOf(s);
+        tasks[o + 1] = pool.baseOf(s);
+        tasks[o + 2] = begin[small]!;
+        tasks[o + 3] = end[small]!;
+        tasks[o + 4] = pool.chunkOf(slot[big]!);
+        tasks[o + 5] = pool.baseOf(slot[big]!);
       }
       backend.build(tasks, applied.length);
-      const size = pool.histSize;
-      for (let k = 0; k < applied.length; k++) {
-        const small = smaller[k]!;
-        const id = applied[k]!;
-        const big = left[id] === small ? right[id]! : left[id]!;
-        const src = pool.chunks[pool.chunkOf(slot[small]!)]!;
-        const sb = pool.baseOf(slot[small]!);
-        const dst = pool.chunks[pool.chunkOf(slot[big]!)]!;
-        const db = pool.baseOf(slot[big]!);
-        for (let i = 0; i < size; i++) dst[db + i] -= src[sb + i]!;
-      }
       const next: number[] = [];
       for (const id of applied) next.push(left[id]!, right[id]!);
       evaluate(next, childDepth);

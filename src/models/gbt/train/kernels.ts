@@ -7,16 +7,22 @@
  *
  * The functions are self-contained (no imports, no module-level helpers, no nested functions or arrows:
  * tsx wraps those in `__name(...)` calls): `threads.ts` ships their source text to a worker. The histogram
- * kernel is generated per dataset (`histKernelSource`) and compiled on each thread.
+ * kernel is generated per dataset (`histKernelSource`) and compiled on each thread. The `*Wasm` variants
+ * drive the WebAssembly kernels of wasm.ts (used when the runtime has wasm SIMD; same results).
  *
  * Layouts:
- * - `bins`: row-major bin codes (feature f of row r at `r * nCols + f`), `columnBins` the same column-major
- *   (at `f * nRows + r`); code `nBins[f]` = missing.
- * - `gh`: gradient pairs interleaved, g of row r at `2r`, h at `2r + 1`, float32 as XGBoost's GradientPair
- *   (histograms add them into doubles, as XGBoost's GradientPairPrecise; half the memory of doubles keeps
- *   bins + gradients of the benchmark inside the L3 cache).
+ * - `bins`: row-major bin codes, row r's codes from `r * stride` (`stride` >= cols, padded so that a row
+ *   is a whole number of 32-bit words); code `nBins[f]` = missing. During a tree the rows of `bins` (the
+ *   backend's working copy), of `gh` and of `rows` are kept in node order: each node's rows are one range,
+ *   in increasing row id (stable partitions), so histograms read them sequentially and add them in row
+ *   order as XGBoost does.
+ * - `gh`: gradient pairs interleaved, g of position i at `2i`, h at `2i + 1`, float32 as XGBoost's
+ *   GradientPair (histograms add them into doubles, as XGBoost's GradientPairPrecise).
+ * - `rows`: the row id at each position.
  * - a node histogram: `2 * (nBins[f] + 1)` doubles per feature from `offsets[f]` (last pair = missing).
- * - histogram tasks, 4 ints each: [pool chunk, base offset in the chunk, row begin, row end] over `rows`.
+ * - histogram tasks, BUILD_STRIDE (6) ints each: [pool chunk, base offset in the chunk, begin, end]
+ *   (positions), then the (chunk, base) of a histogram to subtract the result from (the larger sibling,
+ *   holding its parent's histogram), or chunk -1.
  * - split tasks, 4 ints each: [pool chunk, base offset, node stats index, result index]; node stats
  *   (3 doubles: G, H, root gain) in `stats`; results (RESULT_STRIDE doubles) in `results`.
  * - partition tasks, PARTITION_STRIDE ints each (see `partitionRows`).
@@ -25,60 +31,37 @@
 /** Doubles per split result: loss, feature, threshold bin, default-left, lG, lH, rG, rH, split value. */
 export const RESULT_STRIDE = 9;
 
-/** A histogram kernel: adds the rows `rows[begin..end)` into the histogram at `hist[base..]`. */
-export type HistKernel = (
-  bins: Uint8Array | Uint16Array,
-  gh: Float32Array,
-  rows: Uint32Array,
-  hist: Float64Array,
-  base: number,
-  begin: number,
-  end: number,
-  sink: Float64Array,
-) => void;
+/** A histogram kernel: adds positions `begin..end` (bins and gh) into the histogram at `hist[base..]`. */
+export type HistKernel = (bins: Uint8Array | Uint16Array, gh: Float32Array, hist: Float64Array, base: number, begin: number, end: number) => void;
 
 /**
- * Source of a histogram kernel for features [fBegin, fEnd) of row-major bins with `nCols` columns, the
- * feature offsets written in as constants and the feature loop unrolled (measured 35% faster than a loop
- * reading `offsets[f]`). Up to 256 features per kernel; beyond, a loop.
- *
- * Rows go in blocks of 64: a first tight loop touches each row's bins and gradient pair, a second does the
- * additions. A deep node's rows are scattered over the whole matrix, and a single loop holds too much work
- * per row for the CPU to keep more than a row or two of cache misses in flight; the touch loop keeps dozens
- * in flight (JS has no prefetch instruction). `sink` keeps the touches from being optimised away.
+ * Source of a histogram kernel for features [fBegin, fEnd) of row-major bins (`stride` codes per row),
+ * the feature offsets written in as constants and the feature loop unrolled (measured 35% faster than a
+ * loop reading `offsets[f]`). Up to 256 features per kernel; beyond, a loop. The wasm kernel (wasm.ts)
+ * does the same 2-3x faster; this one is the fallback.
  *
  * Each bin's sum is taken in row order, as XGBoost adds them on one thread, whatever the split of features
  * or nodes between threads.
  */
-export function histKernelSource(offsets: Int32Array, nCols: number, fBegin: number, fEnd: number): string {
+export function histKernelSource(offsets: Int32Array, stride: number, fBegin: number, fEnd: number): string {
   if (fEnd - fBegin > 256) {
     const offs = Array.from(offsets.subarray(fBegin, fEnd)).join(',');
     const loop = `for (let f = 0; f < ${fEnd - fBegin}; f++) { p = base + offs[f] + 2 * bins[rb + ${fBegin} + f]; hist[p] += g; hist[p + 1] += h; }\n`;
-    return `(function () { const offs = new Int32Array([${offs}]); return ${kernelBody(nCols, fBegin, fEnd, loop)}; })()`;
+    return `(function () { const offs = new Int32Array([${offs}]); return ${kernelBody(stride, loop)}; })()`;
   }
   let body = '';
   for (let f = fBegin; f < fEnd; f++) body += `p = base + ${offsets[f]!} + 2 * bins[rb + ${f}]; hist[p] += g; hist[p + 1] += h;\n`;
-  return kernelBody(nCols, fBegin, fEnd, body);
+  return kernelBody(stride, body);
 }
 
-function kernelBody(nCols: number, fBegin: number, fEnd: number, body: string): string {
-  return `(function histKernel(bins, gh, rows, hist, base, begin, end, sink) {
-  let touched = 0;
+function kernelBody(stride: number, body: string): string {
+  return `(function histKernel(bins, gh, hist, base, begin, end) {
   let p = 0;
-  for (let b0 = begin; b0 < end; b0 += 64) {
-    const b1 = b0 + 64 < end ? b0 + 64 : end;
-    for (let k = b0; k < b1; k++) {
-      const r = rows[k];
-      touched += bins[r * ${nCols} + ${fBegin}] + bins[r * ${nCols} + ${fEnd - 1}] + gh[2 * r];
-    }
-    for (let k = b0; k < b1; k++) {
-      const r = rows[k];
-      const g = gh[2 * r];
-      const h = gh[2 * r + 1];
-      const rb = r * ${nCols};
-${body}    }
-  }
-  sink[0] += touched;
+  for (let r = begin; r < end; r++) {
+    const g = gh[2 * r];
+    const h = gh[2 * r + 1];
+    const rb = r * ${stride};
+${body}  }
 })`;
 }
 
@@ -87,15 +70,17 @@ export function compileHistKernel(source: string): HistKernel {
   return new Function(`return ${source};`)() as HistKernel;
 }
 
+/** Ints per histogram task (see the layouts above). */
+export const BUILD_STRIDE = 6;
+
 /**
  * Runs `kernel` (features [fBegin, fEnd)) for tasks [tBegin, tEnd): zeroes those features' range of each
- * task's histogram, then adds its rows. Tasks are 4 ints: [pool chunk, base, row begin, row end].
+ * task's histogram, adds its rows, then subtracts that range from the sibling histogram if any.
  */
 export function buildHistograms(
   kernel: HistKernel,
   bins: Uint8Array | Uint16Array,
   gh: Float32Array,
-  rows: Uint32Array,
   chunks: Float64Array[],
   tasks: Int32Array,
   tBegin: number,
@@ -103,13 +88,53 @@ export function buildHistograms(
   offsets: Int32Array,
   fBegin: number,
   fEnd: number,
-  sink: Float64Array,
 ): void {
   for (let t = tBegin; t < tEnd; t++) {
-    const hist = chunks[tasks[4 * t]!]!;
-    const base = tasks[4 * t + 1]!;
-    hist.fill(0, base + offsets[fBegin]!, base + offsets[fEnd]!);
-    kernel(bins, gh, rows, hist, base, tasks[4 * t + 2]!, tasks[4 * t + 3]!, sink);
+    const o = 6 * t;
+    const hist = chunks[tasks[o]!]!;
+    const base = tasks[o + 1]!;
+    const lo = offsets[fBegin]!;
+    const hi = offsets[fEnd]!;
+    hist.fill(0, base + lo, base + hi);
+    kernel(bins, gh, hist, base, tasks[o + 2]!, tasks[o + 3]!);
+    if (tasks[o + 4]! >= 0) {
+      const sib = chunks[tasks[o + 4]!]!;
+      const d = tasks[o + 5]! - base;
+      for (let i = base + lo, e = base + hi; i < e; i++) sib[d + i] -= hist[i]!;
+    }
+  }
+}
+
+/**
+ * `buildHistograms` with a wasm kernel (see wasm.ts) over features [fBegin, fEnd): zeroes that range of
+ * each task's histogram, calls `kernel(binsAt, ghAt, address of the histogram, begin, end)` and subtracts
+ * as `buildHistograms`; bins, gradient pairs and histograms are views into the same wasm memory.
+ */
+export function buildHistogramsWasm(
+  kernel: (bins: number, gh: number, hist: number, begin: number, end: number) => number,
+  binsAt: number,
+  ghAt: number,
+  chunks: Float64Array[],
+  tasks: Int32Array,
+  tBegin: number,
+  tEnd: number,
+  offsets: Int32Array,
+  fBegin: number,
+  fEnd: number,
+): void {
+  for (let t = tBegin; t < tEnd; t++) {
+    const o = 6 * t;
+    const hist = chunks[tasks[o]!]!;
+    const base = tasks[o + 1]!;
+    const lo = offsets[fBegin]!;
+    const hi = offsets[fEnd]!;
+    hist.fill(0, base + lo, base + hi);
+    kernel(binsAt, ghAt, hist.byteOffset + 8 * base, tasks[o + 2]!, tasks[o + 3]!);
+    if (tasks[o + 4]! >= 0) {
+      const sib = chunks[tasks[o + 4]!]!;
+      const d = tasks[o + 5]! - base;
+      for (let i = base + lo, e = base + hi; i < e; i++) sib[d + i] -= hist[i]!;
+    }
   }
 }
 
@@ -257,47 +282,122 @@ export function findSplits(
 export const PARTITION_STRIDE = 6;
 
 /**
- * Stable in-place partition of each task's rows by one feature: rows whose bin is <= the threshold bin
- * (or that are missing, when default-left) keep their order at the front, the others follow in order.
- * The right rows pass through `scratch` at the same positions, so tasks on disjoint ranges can run on
- * different threads. `leftCounts[t]` receives the number of left rows of task t.
- *
- * Branch-free: the side of each bin code comes from a small table and both destinations are written (a
- * data-dependent branch here is mispredicted about every other row).
+ * Ints per scatter task: a partition task's six, then the first left and the first right destination
+ * position. A node's rows go from one set of position arrays to the other (so no copy back): a first
+ * pass counts the rows going right (`countRight`), which gives the destinations; a second moves each row
+ * whole (`scatterRows`): codes (`W` words), gradient pair (2 words) and id. A node can be cut in pieces
+ * (one per thread) counted first, then scattered to their places. Left rows keep their order at the front
+ * of the node, the right ones follow in order (a stable partition).
  */
-export function partitionRows(
-  columnBins: Uint8Array | Uint16Array,
-  nRows: number,
+export const SCATTER_STRIDE = 8;
+
+/** Rows going right of each task's positions, into `rights[t]`; `table` has room for the missing code + 1. */
+export function countRight(work: Uint8Array | Uint16Array, stride: number, table: Uint8Array, tasks: Int32Array, tBegin: number, tEnd: number, rights: Int32Array): void {
+  for (let t = tBegin; t < tEnd; t++) {
+    const o = t * 8;
+    const f = tasks[o + 2]!;
+    const thr = tasks[o + 3]!;
+    const missing = tasks[o + 5]!;
+    table.fill(0, 0, thr + 1);
+    table.fill(1, thr + 1, missing);
+    table[missing] = tasks[o + 4]! === 1 ? 0 : 1;
+    let right = 0;
+    for (let i = tasks[o]!, end = tasks[o + 1]!; i < end; i++) right += table[work[i * stride + f]!]!;
+    rights[t] = right;
+  }
+}
+
+/**
+ * Moves each task's rows to the destination arrays (`d*`), left rows from position dl on, right ones from
+ * dr; `idsOnly` (1): only the ids (a partition into leaves, whose codes and pairs are not read again).
+ */
+export function scatterRows(
+  work: Uint8Array | Uint16Array,
+  stride: number,
+  words: Uint32Array,
+  W: number,
+  gh: Uint32Array,
   rows: Uint32Array,
-  scratch: Uint32Array,
+  dWords: Uint32Array,
+  dGh: Uint32Array,
+  dRows: Uint32Array,
+  table: Uint8Array,
   tasks: Int32Array,
   tBegin: number,
   tEnd: number,
-  leftCounts: Int32Array,
+  idsOnly: number,
 ): void {
-  let goRight = new Uint8Array(257);
   for (let t = tBegin; t < tEnd; t++) {
-    const o = t * 6;
-    const begin = tasks[o]!;
-    const end = tasks[o + 1]!;
-    const col = tasks[o + 2]! * nRows;
+    const o = t * 8;
+    const f = tasks[o + 2]!;
     const thr = tasks[o + 3]!;
     const missing = tasks[o + 5]!;
-    if (goRight.length < missing + 1) goRight = new Uint8Array(missing + 1);
-    for (let c = 0; c < missing; c++) goRight[c] = c <= thr ? 0 : 1;
-    goRight[missing] = tasks[o + 4]! === 1 ? 0 : 1;
-    let w = begin;
-    let s = begin;
-    for (let i = begin; i < end; i++) {
-      const row = rows[i]!;
-      const right = goRight[columnBins[col + row]!]!;
-      rows[w] = row;
-      scratch[s] = row;
-      w += 1 - right;
-      s += right;
+    table.fill(0, 0, thr + 1);
+    table.fill(1, thr + 1, missing);
+    table[missing] = tasks[o + 4]! === 1 ? 0 : 1;
+    let dl = tasks[o + 6]!;
+    let dr = tasks[o + 7]!;
+    for (let i = tasks[o]!, end = tasks[o + 1]!; i < end; i++) {
+      const right = table[work[i * stride + f]!]!;
+      const d = right === 1 ? dr : dl;
+      dl += 1 - right;
+      dr += right;
+      dRows[d] = rows[i]!;
+      if (idsOnly === 1) continue;
+      const src = i * W;
+      const dst = d * W;
+      for (let j = 0; j < W; j++) dWords[dst + j] = words[src + j]!;
+      dGh[2 * d] = gh[2 * i]!;
+      dGh[2 * d + 1] = gh[2 * i + 1]!;
     }
-    for (let i = begin; i < s; i++) rows[w + i - begin] = scratch[i]!;
-    leftCounts[t] = w - begin;
+  }
+}
+
+/** `countRight` with the wasm kernel (wasm.ts `count`); `work` and `table` are views into its memory. */
+export function countRightWasm(
+  kernel: (work: number, table: number, begin: number, end: number, at: number) => number,
+  work: Uint8Array | Uint16Array,
+  binBytes: number,
+  table: Uint8Array,
+  tasks: Int32Array,
+  tBegin: number,
+  tEnd: number,
+  rights: Int32Array,
+): void {
+  for (let t = tBegin; t < tEnd; t++) {
+    const o = t * 8;
+    const thr = tasks[o + 3]!;
+    const missing = tasks[o + 5]!;
+    table.fill(0, 0, thr + 1);
+    table.fill(1, thr + 1, missing);
+    table[missing] = tasks[o + 4]! === 1 ? 0 : 1;
+    rights[t] = kernel(work.byteOffset, table.byteOffset, tasks[o]!, tasks[o + 1]!, tasks[o + 2]! * binBytes);
+  }
+}
+
+/** `scatterRows` with the wasm kernel (wasm.ts `scatter`); all arrays are views into its memory. */
+export function scatterRowsWasm(
+  kernel: (work: number, gh: number, rows: number, dWork: number, dGh: number, dRows: number, table: number, begin: number, end: number, at: number, dl: number, dr: number) => number,
+  work: Uint8Array | Uint16Array,
+  binBytes: number,
+  gh: Uint32Array,
+  rows: Uint32Array,
+  dWords: Uint32Array,
+  dGh: Uint32Array,
+  dRows: Uint32Array,
+  table: Uint8Array,
+  tasks: Int32Array,
+  tBegin: number,
+  tEnd: number,
+): void {
+  for (let t = tBegin; t < tEnd; t++) {
+    const o = t * 8;
+    const thr = tasks[o + 3]!;
+    const missing = tasks[o + 5]!;
+    table.fill(0, 0, thr + 1);
+    table.fill(1, thr + 1, missing);
+    table[missing] = tasks[o + 4]! === 1 ? 0 : 1;
+    kernel(work.byteOffset, gh.byteOffset, rows.byteOffset, dWords.byteOffset, dGh.byteOffset, dRows.byteOffset, table.byteOffset, tasks[o]!, tasks[o + 1]!, tasks[o + 2]! * binBytes, tasks[o + 6]!, tasks[o + 7]!);
   }
 }
 
@@ -341,8 +441,9 @@ export function gradientKernel(
         const z = 46.16624130844683 * x;
         const kd = z + 6755399441055744.0 - 6755399441055744.0;
         const r = z - kd;
-        const j = kd & 31;
-        const s = expTab[j]! * pow2[(kd - j) / 32 + 200]!;
+        // |kd| < 5000: an int32; (kd - j) / 32 = ki >> 5
+        const ki = kd | 0;
+        const s = expTab[ki & 31]! * pow2[(ki >> 5) + 200]!;
         e = f32(((1.6938359250920212e-6 * r + 0.00023459809789509004) * (r * r) + (0.021660849396613134 * r + 1)) * s);
       }
       const p = f32(1 / f32(e + 1));

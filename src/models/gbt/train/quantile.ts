@@ -497,3 +497,21 @@ export function computeCuts(columns: Float32Array, rows: number, cols: number, w
   }
   return { ptrs, values, minValues };
 }
+
+/**
+ * Source text of this module's functions and classes (for the binning worker, which runs it with
+ * `computeCuts` in scope). The functions only use each other and the constants restated here.
+ */
+export function quantileSource(): string {
+  return [
+    'const f32 = Math.fround;',
+    `const EPS5 = Math.fround(1e-5);`,
+    'const RADIX_COUNTS = new Uint32Array(4 * 256);',
+    `const Summary = (${Summary.toString()});`,
+    `const Sketch = (${Sketch.toString()});`,
+    `const radixSortPairs = (${radixSortPairs.toString()});`,
+    `const radixSort = (${radixSort.toString()});`,
+    `const featureCuts = (${featureCuts.toString()});`,
+    `const computeCuts = (${computeCuts.toString()});`,
+  ].join('\n');
+}

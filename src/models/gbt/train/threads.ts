@@ -1,32 +1,53 @@
 /**
  * @module models/gbt/train/threads
  * A backend on two threads: the calling thread and one worker share every kernel call. All arrays live
- * in SharedArrayBuffers; a call writes its tasks, wakes the worker with `Atomics.notify`, does its own
- * share, and waits on `Atomics.wait` (allowed on Node's main thread) for the worker's share, so there is no
- * message round trip per call. Arrays replaced or added later (bigger task buffers, a new histogram chunk)
- * reach the worker as port messages that it reads synchronously (`receiveMessageOnPort`) before its next
- * task.
+ * in shared memory (the wasm arena's, or SharedArrayBuffers); a call writes its tasks, wakes the worker
+ * (`Atomics.notify`), does its own share, and waits for the worker's share, so there is no message round
+ * trip per call. Both sides poll the control word for about 0.1 ms before sleeping on it (`Atomics.wait`,
+ * allowed on Node's main thread): the calls of a tree follow each other within microseconds, and waking a
+ * sleeping thread costs about as much as a small call. Arrays replaced or added later (bigger task
+ * buffers, a new histogram chunk) reach the worker as port messages that it reads synchronously
+ * (`receiveMessageOnPort`) before its next task.
  *
- * Shares: histograms by nodes when a level has several (each node's histogram built whole by one thread)
- * or else by features; split search by features (merged as XGBoost merges its per-thread candidates);
- * partitions by nodes, or a single node in two halves merged after; gradients and margin updates by rows.
- * Every value is computed by exactly one thread in the same order as on one thread, so the model is
- * identical to a one-thread run.
+ * Shares: histograms by nodes when a level has several (each node's histogram built whole by one thread,
+ * then subtracted from its sibling's) or else by features; split search by features (merged as XGBoost
+ * merges its per-thread candidates); partitions by halves of every node (both threads count their halves'
+ * right rows, then move their rows to their places); gradients and margin updates by rows. Every value is
+ * computed by exactly one thread in the same order as on one thread, so the model is identical to a
+ * one-thread run.
  *
  * The worker runs the source text of the kernels (`new Worker(code, { eval: true })`), so it needs no file
  * of its own and works the same from TypeScript sources and compiled output.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { allocate, HistPool, type Backend, type BinnedMatrix, type KernelArrays } from './backend.js';
+import {
+  allocate,
+  carryOver,
+  countHere,
+  gradientsHere,
+  kernelBuffers,
+  placeScatter,
+  resetRows,
+  scatterHere,
+  scatterTasks,
+  setupArrays,
+  wasmHistOf,
+  type Backend, type BinnedMatrix, type HistPool, type KernelArrays, type WasmHist } from './backend.js';
 import {
   addLeavesKernel,
   buildHistograms,
+  buildHistogramsWasm,
+  BUILD_STRIDE,
+  countRight,
+  countRightWasm,
+  scatterRows,
+  scatterRowsWasm,
+  SCATTER_STRIDE,
   compileHistKernel,
   findSplits,
   gradientKernel,
   histKernelSource,
   PARTITION_STRIDE,
-  partitionRows,
   RESULT_STRIDE,
   softmaxKernel,
   type HistKernel,
@@ -49,17 +70,28 @@ const MODE = 9;
 const ARG0 = 10;
 const ARG1 = 11;
 const ARG2 = 12;
+/** The current position set (0 or 1) for builds, partitions and margin updates. */
+const PARITY = 13;
 
 const OP_BUILD = 1;
 const OP_SPLITS = 2;
 const OP_EXIT = 3;
-const OP_PARTITION = 4;
+const OP_COUNT = 4;
+const OP_SCATTER = 8;
+const OP_RESET = 9;
 const OP_GRADIENTS = 5;
 const OP_SOFTMAX = 6;
 const OP_LEAVES = 7;
 
 /** Below this many rows a call runs on this thread alone (waking the worker costs more). */
 const MIN_SHARED_ROWS = 4096;
+
+/**
+ * Polls of a control word before sleeping on it. Waking a sleeping thread costs about 0.1 ms here (more
+ * when the cores are busy), and the calls of one tree follow each other within microseconds, so the
+ * worker polls for the next call (and the caller for the worker's end) for some 0.1 ms first.
+ */
+const SPIN = 1 << 16;
 
 /** How long a call may wait for the worker before giving up (a crashed worker never answers). */
 const WORKER_TIMEOUT_MS = 10 * 60 * 1000;
@@ -69,16 +101,20 @@ function workerSource(): string {
 'use strict';
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const buildHistograms = (${buildHistograms.toString()});
+const buildHistogramsWasm = (${buildHistogramsWasm.toString()});
+const countRight = (${countRight.toString()});
+const countRightWasm = (${countRightWasm.toString()});
+const scatterRows = (${scatterRows.toString()});
+const scatterRowsWasm = (${scatterRowsWasm.toString()});
 const findSplits = (${findSplits.toString()});
-const partitionRows = (${partitionRows.toString()});
 const gradientKernel = (${gradientKernel.toString()});
 const softmaxKernel = (${softmaxKernel.toString()});
 const addLeavesKernel = (${addLeavesKernel.toString()});
-const { ctrl, port, bins, columnBins, nRows, nCols, mid, offsets, nBins, cutPtrs, cutValues, minValues, expTab, pow2 } = workerData;
+const { ctrl, port, bins, stride, words, binBytes, nCols, mid, offsets, nBins, cutPtrs, cutValues, minValues, expTab, pow2 } = workerData;
 const kernelFull = new Function('return ' + workerData.fullKernel)();
 const kernelHigh = new Function('return ' + workerData.highKernel)();
+const wasm = workerData.histModule ? new WebAssembly.Instance(workerData.histModule, { env: { mem: workerData.memory } }).exports : null;
 const chunks = [];
-const sink = new Float64Array(1);
 let tmp = new Float64Array(16);
 let gen = -1;
 let A = null;
@@ -96,9 +132,12 @@ function sync() {
 }
 let last = 0;
 for (;;) {
-  Atomics.wait(ctrl, ${SEQ}, last);
-  const seq = Atomics.load(ctrl, ${SEQ});
-  if (seq === last) continue;
+  let seq = Atomics.load(ctrl, ${SEQ});
+  for (let i = 0; seq === last && i < ${SPIN}; i++) seq = Atomics.load(ctrl, ${SEQ});
+  if (seq === last) {
+    Atomics.wait(ctrl, ${SEQ}, last);
+    continue;
+  }
   last = seq;
   const op = ctrl[${OP}];
   if (op === ${OP_EXIT}) break;
@@ -106,20 +145,38 @@ for (;;) {
     sync();
     const b = ctrl[${BEGIN}];
     const e = ctrl[${END}];
-    if (op === ${OP_BUILD}) {
-      if (ctrl[${MODE}] === 0) buildHistograms(kernelFull, bins, A.gh, A.rows, chunks, A.tasks, b, e, offsets, 0, nCols, sink);
-      else buildHistograms(kernelHigh, bins, A.gh, A.rows, chunks, A.tasks, 0, ctrl[${N_TASKS}], offsets, mid, nCols, sink);
+    const S = A.sets[ctrl[${PARITY}]];
+    const D = A.sets[1 - ctrl[${PARITY}]];
+    if (op === ${OP_BUILD} && wasm) {
+      if (ctrl[${MODE}] === 0) buildHistogramsWasm(wasm.k0, S.work.byteOffset, S.gh.byteOffset, chunks, A.tasks, b, e, offsets, 0, nCols);
+      else buildHistogramsWasm(wasm.k2, S.work.byteOffset, S.gh.byteOffset, chunks, A.tasks, 0, ctrl[${N_TASKS}], offsets, mid, nCols);
+    } else if (op === ${OP_BUILD}) {
+      if (ctrl[${MODE}] === 0) buildHistograms(kernelFull, S.work, S.gh, chunks, A.tasks, b, e, offsets, 0, nCols);
+      else buildHistograms(kernelHigh, S.work, S.gh, chunks, A.tasks, 0, ctrl[${N_TASKS}], offsets, mid, nCols);
     } else if (op === ${OP_SPLITS}) {
       findSplits(chunks, A.tasks, ctrl[${N_TASKS}], A.stats, A.results2, offsets, nBins, cutPtrs, cutValues, minValues, A.features, b, e, A.params);
-    } else if (op === ${OP_PARTITION}) {
-      partitionRows(columnBins, nRows, A.rows, A.scratch, A.parts, b, e, A.leftCounts);
+    } else if (op === ${OP_RESET}) {
+      const set = A.sets[0];
+      for (let i = b; i < e; i++) set.rows[i] = i;
+      const rowBytes = stride * binBytes;
+      wasm.copy(set.work.byteOffset + b * rowBytes, bins.byteOffset + b * rowBytes, (e - b) * rowBytes);
+    } else if (op === ${OP_COUNT}) {
+      if (wasm) countRightWasm(wasm.count, S.work, binBytes, A.tables[1], A.parts, b, e, A.rights);
+      else countRight(S.work, stride, A.tables[1], A.parts, b, e, A.rights);
+    } else if (op === ${OP_SCATTER}) {
+      const idsOnly = ctrl[${ARG0}];
+      if (wasm) scatterRowsWasm(idsOnly === 1 ? wasm.scatterIds : wasm.scatter, S.work, binBytes, S.ghWords, S.rows, D.words, D.ghWords, D.rows, A.tables[1], A.parts, b, e);
+      else scatterRows(S.work, stride, S.words, words, S.ghWords, S.rows, D.words, D.ghWords, D.rows, A.tables[1], A.parts, b, e, idsOnly);
     } else if (op === ${OP_GRADIENTS}) {
-      gradientKernel(ctrl[${ARG0}], A.margin, A.label, A.weight, A.params[4], A.gh, b, e, expTab, pow2);
+      if (wasm && ctrl[${ARG0}] === 0) {
+        const weighted = A.weight.length > 0;
+        wasm.grad(A.margin.byteOffset, A.label.byteOffset, weighted ? A.weight.byteOffset : A.label.byteOffset, A.gh.byteOffset, A.tabs.byteOffset, b, e, weighted ? 1 : 0, A.params[4]);
+      } else gradientKernel(ctrl[${ARG0}], A.margin, A.label, A.weight, A.params[4], A.gh, b, e, expTab, pow2);
     } else if (op === ${OP_SOFTMAX}) {
       if (tmp.length < ctrl[${ARG1}]) tmp = new Float64Array(ctrl[${ARG1}]);
       softmaxKernel(A.margin, A.label, A.weight, ctrl[${ARG1}], A.grad, b, e, expTab, pow2, tmp);
     } else if (op === ${OP_LEAVES}) {
-      addLeavesKernel(A.leafRanges, A.leafValues, b, e, A.rows, A.margin, ctrl[${ARG1}], ctrl[${ARG2}]);
+      addLeavesKernel(A.leafRanges, A.leafValues, b, e, S.rows, A.margin, ctrl[${ARG1}], ctrl[${ARG2}]);
     }
   } catch (err) {
     ctrl[${ERROR}] = 1;
@@ -129,6 +186,11 @@ for (;;) {
   Atomics.notify(ctrl, ${DONE});
 }
 `;
+}
+
+/** 32-bit words per row of the bin codes. */
+function wordsPerRow(data: BinnedMatrix): number {
+  return data.stride / (data.bins instanceof Uint16Array ? 2 : 4);
 }
 
 function sharedCopy<T extends Int32Array | Float64Array | Float32Array>(a: T): T {
@@ -153,12 +215,15 @@ export class ThreadedBackend implements Backend {
   private results2: Float64Array;
   private tasks: Int32Array;
   private parts: Int32Array;
+  private rights: Int32Array;
+  /** The current position set. */
+  private cur: 0 | 1 = 0;
   private leafRanges: Int32Array;
   private leafValues: Float64Array;
   private readonly ctrl: Int32Array;
-  private readonly sink = new Float64Array(1);
   private readonly kernelFull: HistKernel;
   private readonly kernelLow: HistKernel;
+  private readonly wasm: WasmHist | null;
   private softmaxTmp = new Float64Array(16);
   private gen = 0;
   private closed = false;
@@ -168,20 +233,23 @@ export class ThreadedBackend implements Backend {
     private readonly worker: Worker,
     private readonly port: MessagePort,
     ctrl: Int32Array,
+    wasm: WasmHist | null,
   ) {
     this.ctrl = ctrl;
-    this.kernelFull = compileHistKernel(histKernelSource(data.offsets, data.cols, 0, data.cols));
-    this.kernelLow = compileHistKernel(histKernelSource(data.offsets, data.cols, 0, data.cols >> 1));
-    const n = data.rows;
+    this.wasm = wasm;
+    this.kernelFull = compileHistKernel(histKernelSource(data.offsets, data.stride, 0, data.cols));
+    this.kernelLow = compileHistKernel(histKernelSource(data.offsets, data.stride, 0, data.cols >> 1));
+    const { pool, sets, tables, tabs } = kernelBuffers(data, true, (chunk) => this.port.postMessage({ chunk }));
     this.arrays = {
-      gh: new Float32Array(allocate(2 * n, 4, true)),
-      rows: new Uint32Array(allocate(n, 4, true)),
+      gh: sets[0].gh,
+      sets,
+      tables,
+      tabs,
       stats: sharedF64(3 * 64),
       results: sharedF64(RESULT_STRIDE * 64),
       // [lambda, alpha, max_delta_step, min_child_weight, scale_pos_weight]
       params: sharedF64(5),
       features: sharedI32(Math.max(1, data.cols)),
-      scratch: new Uint32Array(allocate(n, 4, true)),
       leftCounts: sharedI32(64),
       margin: new Float32Array(allocate(0, 4, true)),
       label: new Float32Array(allocate(0, 4, true)),
@@ -190,10 +258,11 @@ export class ThreadedBackend implements Backend {
     };
     this.results2 = sharedF64(RESULT_STRIDE * 64);
     this.tasks = sharedI32(4 * 64);
-    this.parts = sharedI32(PARTITION_STRIDE * 64);
+    this.parts = sharedI32(SCATTER_STRIDE * 128);
+    this.rights = sharedI32(128);
     this.leafRanges = sharedI32(2 * 64);
     this.leafValues = sharedF64(64);
-    this.pool = new HistPool(data.offsets[data.cols]!, true, (chunk) => this.port.postMessage({ chunk }));
+    this.pool = pool;
     this.publish();
   }
 
@@ -201,16 +270,21 @@ export class ThreadedBackend implements Backend {
     const ctrl = new Int32Array(new SharedArrayBuffer(16 * 4));
     const { port1, port2 } = new MessageChannel();
     const cuts = data.cuts;
+    const wasm = wasmHistOf(data);
     const workerData = {
+      histModule: wasm?.module,
+      memory: data.arena?.memory,
       ctrl,
       port: port2,
-      bins: data.bins,
-      columnBins: data.columnBins,
-      nRows: data.rows,
+      // The matrix's codes, for the worker's half of each tree's copy (wasm: in the shared arena).
+      bins: wasm ? data.bins : null,
+      stride: data.stride,
+      words: wordsPerRow(data),
+      binBytes: data.bins instanceof Uint16Array ? 2 : 1,
       nCols: data.cols,
       mid: data.cols >> 1,
-      fullKernel: histKernelSource(data.offsets, data.cols, 0, data.cols),
-      highKernel: histKernelSource(data.offsets, data.cols, data.cols >> 1, data.cols),
+      fullKernel: histKernelSource(data.offsets, data.stride, 0, data.cols),
+      highKernel: histKernelSource(data.offsets, data.stride, data.cols >> 1, data.cols),
       offsets: sharedCopy(data.offsets),
       nBins: sharedCopy(data.nBins),
       cutPtrs: sharedCopy(cuts.ptrs),
@@ -226,7 +300,7 @@ export class ThreadedBackend implements Backend {
     });
     // From here on the main thread drives the worker synchronously; it must not keep the process alive.
     worker.unref();
-    return new ThreadedBackend(data, worker, port1, ctrl);
+    return new ThreadedBackend(data, worker, port1, ctrl, wasm);
   }
 
   /** Sends the current array set to the worker (it reads it before its next task). */
@@ -237,13 +311,15 @@ export class ThreadedBackend implements Backend {
       gen: this.gen,
       arrays: {
         gh: a.gh,
-        rows: a.rows,
+        sets: a.sets,
+        tables: a.tables,
+        tabs: a.tabs,
+        rights: this.rights,
         stats: a.stats,
         results2: this.results2,
         params: a.params,
         features: a.features,
         tasks: this.tasks,
-        scratch: a.scratch,
         leftCounts: a.leftCounts,
         parts: this.parts,
         margin: a.margin,
@@ -273,9 +349,11 @@ export class ThreadedBackend implements Backend {
   private finish(seq: number): void {
     const c = this.ctrl;
     const started = Date.now();
+    let spins = 0;
     for (;;) {
       const done = Atomics.load(c, DONE);
       if (done === seq) break;
+      if (++spins < SPIN) continue;
       Atomics.wait(c, DONE, done, 1000);
       if (Date.now() - started > WORKER_TIMEOUT_MS) throw new Error('the training worker stopped answering');
     }
@@ -295,12 +373,12 @@ export class ThreadedBackend implements Backend {
     this.publish();
   }
 
-  private copyTasks(tasks: Int32Array, nTasks: number): void {
-    if (this.tasks.length < 4 * nTasks) {
-      this.tasks = sharedI32(4 * Math.max(nTasks, this.tasks.length / 2));
+  private copyTasks(tasks: Int32Array, nTasks: number, stride: number): void {
+    if (this.tasks.length < stride * nTasks) {
+      this.tasks = sharedI32(stride * Math.max(nTasks, this.tasks.length / 2));
       this.publish();
     }
-    this.tasks.set(tasks.subarray(0, 4 * nTasks));
+    this.tasks.set(tasks.subarray(0, stride * nTasks));
   }
 
   /**
@@ -308,28 +386,41 @@ export class ThreadedBackend implements Backend {
    * deep levels every thread pays for every row it reads, so splitting features would not halve the time).
    * One node or very unequal ones: split the features.
    */
+  /** Halves of the positions on each thread (with wasm, whose memory both threads share). */
+  resetRows(): void {
+    const n = this.data.rows;
+    this.cur = 0;
+    if (!this.wasm || n < MIN_SHARED_ROWS) {
+      resetRows(this.data, this.wasm, this.arrays);
+      return;
+    }
+    const mid = n >> 1;
+    const seq = this.start(OP_RESET, 0, mid, n);
+    resetRows(this.data, this.wasm, this.arrays, 0, mid);
+    this.finish(seq);
+  }
+
   build(tasks: Int32Array, nTasks: number): void {
-    const d = this.data;
-    const a = this.arrays;
-    const F = d.cols;
+    const F = this.data.cols;
     let total = 0;
     let largest = 0;
     for (let t = 0; t < nTasks; t++) {
-      const rows = tasks[4 * t + 3]! - tasks[4 * t + 2]!;
+      const rows = tasks[BUILD_STRIDE * t + 3]! - tasks[BUILD_STRIDE * t + 2]!;
       total += rows;
       if (rows > largest) largest = rows;
     }
     if (total < MIN_SHARED_ROWS || (F < 2 && nTasks < 2)) {
-      buildHistograms(this.kernelFull, d.bins, a.gh, a.rows, this.pool.chunks, tasks, 0, nTasks, d.offsets, 0, F, this.sink);
+      this.buildHere(tasks, 0, nTasks, 0);
       return;
     }
-    this.copyTasks(tasks, nTasks);
+    this.copyTasks(tasks, nTasks, BUILD_STRIDE);
+    this.ctrl[PARITY] = this.cur;
     if (nTasks >= 2 && largest <= 0.6 * total) {
       // The first `split` tasks here, the rest on the worker: the split point closest to half the rows.
       let split = 1;
       let best = Infinity;
       for (let k = 1, acc = 0; k < nTasks; k++) {
-        acc += tasks[4 * (k - 1) + 3]! - tasks[4 * (k - 1) + 2]!;
+        acc += tasks[BUILD_STRIDE * (k - 1) + 3]! - tasks[BUILD_STRIDE * (k - 1) + 2]!;
         const worse = Math.max(acc, total - acc);
         if (worse < best) {
           best = worse;
@@ -338,14 +429,26 @@ export class ThreadedBackend implements Backend {
       }
       this.ctrl[MODE] = 0;
       const seq = this.start(OP_BUILD, nTasks, split, nTasks);
-      buildHistograms(this.kernelFull, d.bins, a.gh, a.rows, this.pool.chunks, this.tasks, 0, split, d.offsets, 0, F, this.sink);
+      this.buildHere(this.tasks, 0, split, 0);
       this.finish(seq);
       return;
     }
     this.ctrl[MODE] = 1;
     const seq = this.start(OP_BUILD, nTasks, 0, nTasks);
-    buildHistograms(this.kernelLow, d.bins, a.gh, a.rows, this.pool.chunks, this.tasks, 0, nTasks, d.offsets, 0, F >> 1, this.sink);
+    this.buildHere(this.tasks, 0, nTasks, 1);
     this.finish(seq);
+  }
+
+  /** Tasks [tBegin, tEnd) on this thread: all features (`part` 0) or the lower half (1). */
+  private buildHere(tasks: Int32Array, tBegin: number, tEnd: number, part: 0 | 1): void {
+    const d = this.data;
+    const set = this.arrays.sets[this.cur];
+    const fEnd = part === 0 ? d.cols : d.cols >> 1;
+    if (this.wasm) {
+      buildHistogramsWasm(this.wasm.kernels[part]!, set.work.byteOffset, set.gh.byteOffset, this.pool.chunks, tasks, tBegin, tEnd, d.offsets, 0, fEnd);
+      return;
+    }
+    buildHistograms(part === 0 ? this.kernelFull : this.kernelLow, set.work, set.gh, this.pool.chunks, tasks, tBegin, tEnd, d.offsets, 0, fEnd);
   }
 
   findSplits(tasks: Int32Array, nTasks: number, nFeatures: number): void {
@@ -356,7 +459,7 @@ export class ThreadedBackend implements Backend {
       findSplits(this.pool.chunks, tasks, nTasks, a.stats, a.results, d.offsets, d.nBins, c.ptrs, c.values, c.minValues, a.features, 0, nFeatures, a.params);
       return;
     }
-    this.copyTasks(tasks, nTasks);
+    this.copyTasks(tasks, nTasks, 4);
     const mid = nFeatures >> 1;
     const seq = this.start(OP_SPLITS, nTasks, mid, nFeatures);
     findSplits(this.pool.chunks, this.tasks, nTasks, a.stats, a.results, d.offsets, d.nBins, c.ptrs, c.values, c.minValues, a.features, 0, mid, a.params);
@@ -371,61 +474,46 @@ export class ThreadedBackend implements Backend {
     }
   }
 
-  partition(tasks: Int32Array, nTasks: number): void {
-    const d = this.data;
+  /**
+   * Few rows: here. Else every node is cut in two halves, one per thread: both threads count their
+   * halves' right rows, then scatter them to their places (L1 L2 R1 R2), so the shares are equal and
+   * nothing is merged after.
+   */
+  partition(tasks: Int32Array, nTasks: number, idsOnly = false): void {
     const a = this.arrays;
+    const src = a.sets[this.cur];
+    const dst = a.sets[1 - this.cur]!;
     let total = 0;
     for (let t = 0; t < nTasks; t++) total += tasks[t * PARTITION_STRIDE + 1]! - tasks[t * PARTITION_STRIDE]!;
-    if (total < MIN_SHARED_ROWS) {
-      partitionRows(d.columnBins, d.rows, a.rows, a.scratch, tasks, 0, nTasks, a.leftCounts);
-      return;
-    }
-    if (this.parts.length < PARTITION_STRIDE * (nTasks + 1)) {
-      this.parts = sharedI32(PARTITION_STRIDE * Math.max(nTasks + 1, this.parts.length / 3));
+    const halves = total >= MIN_SHARED_ROWS;
+    const pieces = halves ? 2 * nTasks : nTasks;
+    if (this.parts.length < SCATTER_STRIDE * pieces || this.rights.length < pieces) {
+      this.parts = sharedI32(SCATTER_STRIDE * 2 * pieces);
+      this.rights = sharedI32(2 * pieces);
       this.publish();
     }
-    if (nTasks === 1) {
-      // One node: each thread partitions half of its rows, then the halves' blocks are put in order.
-      const b = tasks[0]!;
-      const e = tasks[1]!;
-      const m = b + ((e - b) >> 1);
-      const p = this.parts;
-      p.set(tasks.subarray(0, PARTITION_STRIDE));
-      p.set(tasks.subarray(0, PARTITION_STRIDE), PARTITION_STRIDE);
-      p[1] = m;
-      p[PARTITION_STRIDE] = m;
-      const seq = this.start(OP_PARTITION, 2, 1, 2);
-      partitionRows(d.columnBins, d.rows, a.rows, a.scratch, p, 0, 1, a.leftCounts);
+    scatterTasks(tasks, nTasks, halves, this.parts);
+    if (!halves) {
+      countHere(this.data, this.wasm, src, a.tables[0], this.parts, 0, nTasks, this.rights);
+      placeScatter(this.parts, nTasks, false, this.rights, a.leftCounts);
+      scatterHere(this.data, this.wasm, src, dst, a.tables[0], this.parts, 0, nTasks, idsOnly);
+    } else {
+      this.ctrl[PARITY] = this.cur;
+      let seq = this.start(OP_COUNT, pieces, nTasks, pieces);
+      countHere(this.data, this.wasm, src, a.tables[0], this.parts, 0, nTasks, this.rights);
       this.finish(seq);
-      // Now [L1 R1 | L2 R2], with R1 still in scratch at [b, b + r1): make it [L1 L2 | R1 R2].
-      const l1 = a.leftCounts[0]!;
-      const l2 = a.leftCounts[1]!;
-      const r1 = m - b - l1;
-      a.rows.copyWithin(b + l1, m, m + l2);
-      a.rows.set(a.scratch.subarray(b, b + r1), b + l1 + l2);
-      a.leftCounts[0] = l1 + l2;
-      return;
+      placeScatter(this.parts, nTasks, true, this.rights, a.leftCounts);
+      this.ctrl[ARG0] = idsOnly ? 1 : 0;
+      seq = this.start(OP_SCATTER, pieces, nTasks, pieces);
+      scatterHere(this.data, this.wasm, src, dst, a.tables[0], this.parts, 0, nTasks, idsOnly);
+      this.finish(seq);
     }
-    this.parts.set(tasks.subarray(0, PARTITION_STRIDE * nTasks));
-    // Split the nodes so that both threads get about half of the rows.
-    let split = 0;
-    for (let acc = 0; split < nTasks && acc * 2 < total; split++) acc += tasks[split * PARTITION_STRIDE + 1]! - tasks[split * PARTITION_STRIDE]!;
-    const seq = this.start(OP_PARTITION, nTasks, split, nTasks);
-    partitionRows(d.columnBins, d.rows, a.rows, a.scratch, this.parts, 0, split, a.leftCounts);
-    this.finish(seq);
+    carryOver(this.data.rows, src, dst, tasks, nTasks);
+    this.cur = this.cur === 0 ? 1 : 0;
   }
 
   setup(label: Float32Array, weight: Float32Array | undefined, K: number, base: number): void {
-    const a = this.arrays;
-    const n = this.data.rows;
-    a.label = new Float32Array(allocate(n, 4, true));
-    a.label.set(label);
-    if (weight) {
-      a.weight = new Float32Array(allocate(n, 4, true));
-      a.weight.set(weight);
-    } else a.weight = new Float32Array(new SharedArrayBuffer(0));
-    a.margin = new Float32Array(allocate(n * K, 4, true)).fill(base);
-    a.grad = K > 1 ? new Float32Array(allocate(2 * n * K, 4, true)) : new Float32Array(new SharedArrayBuffer(0));
+    Object.assign(this.arrays, setupArrays(this.data, true, label, weight, K, base));
     this.publish();
   }
 
@@ -433,14 +521,14 @@ export class ThreadedBackend implements Backend {
     const a = this.arrays;
     const n = this.data.rows;
     if (n < MIN_SHARED_ROWS) {
-      gradientKernel(kind, a.margin, a.label, a.weight, scalePos, a.gh, 0, n, EXP2_TAB, POW2);
+      gradientsHere(this.wasm, a, kind, scalePos, 0, n);
       return;
     }
     a.params[4] = scalePos;
     this.ctrl[ARG0] = kind;
     const mid = n >> 1;
     const seq = this.start(OP_GRADIENTS, 0, mid, n);
-    gradientKernel(kind, a.margin, a.label, a.weight, scalePos, a.gh, 0, mid, EXP2_TAB, POW2);
+    gradientsHere(this.wasm, a, kind, scalePos, 0, mid);
     this.finish(seq);
   }
 
@@ -463,7 +551,7 @@ export class ThreadedBackend implements Backend {
     const a = this.arrays;
     const n = this.data.rows;
     if (n < MIN_SHARED_ROWS || count < 2) {
-      addLeavesKernel(ranges, values, 0, count, a.rows, a.margin, K, k);
+      addLeavesKernel(ranges, values, 0, count, a.sets[this.cur].rows, a.margin, K, k);
       return;
     }
     if (this.leafValues.length < count) {
@@ -478,8 +566,9 @@ export class ThreadedBackend implements Backend {
     for (let acc = 0; split < count && acc * 2 < n; split++) acc += ranges[2 * split + 1]! - ranges[2 * split]!;
     this.ctrl[ARG1] = K;
     this.ctrl[ARG2] = k;
+    this.ctrl[PARITY] = this.cur;
     const seq = this.start(OP_LEAVES, count, split, count);
-    addLeavesKernel(this.leafRanges, this.leafValues, 0, split, a.rows, a.margin, K, k);
+    addLeavesKernel(this.leafRanges, this.leafValues, 0, split, a.sets[this.cur].rows, a.margin, K, k);
     this.finish(seq);
   }
 

@@ -167,6 +167,10 @@ describe('determinism', () => {
       const two = await train(params, data, { threads: 2, evalTrain: false });
       expect(two.model.trees.map(plain)).toEqual(one.model.trees.map(plain));
     }
+    // The JS kernels (no wasm) give the same model too.
+    const js = await train({ objective: 'binary:logistic', num_round: 3, max_depth: 6 }, data, { threads: 2, evalTrain: false, kernel: 'js' });
+    const wasm = await train({ objective: 'binary:logistic', num_round: 3, max_depth: 6 }, data, { threads: 1, evalTrain: false });
+    expect(js.model.trees.map(plain)).toEqual(wasm.model.trees.map(plain));
     const multi = synthetic(12000, 3, 3);
     const params = { objective: 'multi:softprob', num_class: 3, num_round: 4, max_depth: 4 };
     const one = await train(params, multi, { threads: 1 });

@@ -21,12 +21,13 @@ import type { FeatureMatrix } from '../../predictor.js';
 import { predictMargin } from '../predict/index.js';
 import type { Tree, TreeEnsemble } from '../tree-ensemble.js';
 import { LocalBackend, type Backend, type BinnedMatrix } from './backend.js';
-import { binMatrix, checkLabels, checkMatrix, checkWeights } from './data.js';
+import { binMatrix, binMatrixThreaded, checkLabels, checkMatrix, checkWeights } from './data.js';
 import { TreeGrower, type GrowParams } from './grow.js';
 import { evaluateMetric, maximizes } from './metrics.js';
 import { GRAD_LOGISTIC, GRAD_SQUARED } from './kernels.js';
 import { baseMargin32, transform } from './objective.js';
 import { isMulti, parseTrainParams, type MetricName, type RawParams, type TrainParams } from './params.js';
+import { Arena, wasmSimd } from './wasm.js';
 
 const f32 = Math.fround;
 
@@ -47,6 +48,8 @@ export interface TrainOptions {
   /** Evaluate the training set every round (default true, as SageMaker's XGBoost does). */
   evalTrain?: boolean;
   featureNames?: string[];
+  /** Histogram kernel: 'wasm' (default, when the runtime has wasm SIMD) or 'js' (same results, slower). */
+  kernel?: 'wasm' | 'js';
 }
 
 export interface RoundEval {
@@ -102,12 +105,31 @@ export async function train(rawParams: RawParams, data: TrainInput, options: Tra
   }
   const threads = (options.threads ?? params.nthread ?? 1) >= 2 ? 2 : 1;
 
-  const binned = binMatrix(data.matrix, weight, params.max_bin);
+  const arena = createArena(n, F, options.kernel);
+  const binned = threads === 2 ? await binMatrixThreaded(data.matrix, weight, params.max_bin, arena) : binMatrix(data.matrix, weight, params.max_bin, arena);
   const backend: Backend = threads === 2 ? await createThreadedBackend(binned) : new LocalBackend(binned);
   try {
     return await boost(params, binned, label, weight, validation, backend, options, evalTrain);
   } finally {
     backend.close();
+  }
+}
+
+/**
+ * The wasm memory for the kernels (the codes at up to 2 bytes per value and two position sets of codes,
+ * gradient pairs and ids, plus histograms), or null (JS kernels) when wasm SIMD is missing or the data
+ * would not fit in 4 GiB.
+ */
+function createArena(n: number, F: number, kernel: TrainOptions['kernel']): Arena | null {
+  // Codes: the matrix's and two working copies, up to 2 bytes each, rows padded to whole words.
+  const codes = 3 * n * (F + 3);
+  if (kernel === 'js' || !wasmSimd() || !Arena.fits(2 * codes + 24 * n + (64 << 20))) return null;
+  try {
+    // Room for the histograms of a typical tree too (pages are committed when first written).
+    return new Arena(codes + 24 * n + (64 << 20));
+  } catch {
+    // No room for the address space reservation (e.g. a virtual memory limit): the JS kernels do without.
+    return null;
   }
 }
 
