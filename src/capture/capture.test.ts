@@ -16,6 +16,7 @@ import {
   CaptureWriter,
   captureFileName,
   hourFolder,
+  jsonString,
   listCaptureFiles,
   parseCaptureLines,
   resolveCaptureSink,
@@ -97,6 +98,22 @@ describe('capture lines', () => {
     expect(record.captureData).toEqual({ endpointInput: { observedContentType: 'application/x-npy', mode: 'INPUT', data: 'AQL/', encoding: 'BASE64' } });
     expect(record.eventMetadata).toMatchObject({ inferenceId: 'id-7', customAttributes: ['a=b'] });
     expect(new CaptureFormatter(config).encodingOf('Application/JSON; charset=utf-8')).toBe('JSON');
+  });
+
+  it('escape data exactly as JSON.stringify, whatever the content types of consecutive lines', () => {
+    const texts = ['1,92,83,86,96,67', 'a"b', 'back\\slash', 'tab\there', 'line\nbreak', '\u2028\u2029', 'é😀', '\ud800 lone', 'x'.repeat(300) + '"', '', '{"predictions": [{"score": 0.98}]}'];
+    for (const t of texts) expect(jsonString(t), t).toBe(JSON.stringify(t));
+    const f = new CaptureFormatter(config);
+    const types = ['text/csv', 'application/json', 'application/x-npy', 'text/csv'];
+    for (const [i, t] of texts.entries()) {
+      const inType = types[i % types.length]!;
+      const outType = types[(i + 1) % types.length]!;
+      const record = JSON.parse(f.line({ inputContentType: inType, input: t, outputContentType: outType, output: t, time: 0, inferenceId: t, customAttributes: t }));
+      const expectData = (type: string) => (f.encodingOf(type) === 'BASE64' ? Buffer.from(t).toString('base64') : t);
+      expect(record.captureData.endpointInput).toEqual({ observedContentType: inType, mode: 'INPUT', data: expectData(inType), encoding: f.encodingOf(inType) });
+      expect(record.captureData.endpointOutput).toEqual({ observedContentType: outType, mode: 'OUTPUT', data: expectData(outType), encoding: f.encodingOf(outType) });
+      expect(record.eventMetadata).toMatchObject({ inferenceId: t, customAttributes: [t] });
+    }
   });
 
   it('go to yyyy/MM/dd/HH folders in mm-ss-SSS-uuid.jsonl files', () => {

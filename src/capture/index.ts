@@ -5,7 +5,7 @@
  * and a reader for those files.
  */
 export { toApiCaptureConfig, captureModes, DEFAULT_CAPTURE_PREFIX, type DataCaptureConfigApi, type DataCaptureConfigInput, type CaptureMode } from './config.js';
-export { CaptureFormatter, hourFolder, captureFileName, type CaptureEvent, type CaptureEncoding } from './record.js';
+export { CaptureFormatter, hourFolder, captureFileName, jsonString, type CaptureEvent, type CaptureEncoding } from './record.js';
 export { resolveCaptureSink, type CaptureSink } from './sink.js';
 export { CaptureWriter, type CaptureWriterOptions, type CaptureWriterStats } from './writer.js';
 export {

@@ -10,6 +10,26 @@ import { captureModes } from './config.js';
 
 export type CaptureEncoding = 'CSV' | 'JSON' | 'BASE64';
 
+interface Part {
+  contentType: string;
+  encoding: CaptureEncoding;
+  head: string;
+  tail: string;
+}
+
+/**
+ * `s` as a JSON string literal. Short strings with nothing to escape (a CSV row, an inference id) are quoted
+ * directly: cheaper than `JSON.stringify`'s generic path for the common case, identical output.
+ */
+export function jsonString(s: string): string {
+  if (s.length > 256) return JSON.stringify(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return '"' + s + '"';
+}
+
 /** What one invocation contributes to a capture line. */
 export interface CaptureEvent {
   inputContentType: string;
@@ -50,28 +70,46 @@ export class CaptureFormatter {
 
   line(e: CaptureEvent): string {
     let s = '{"captureData":{';
-    if (this.input) s += '"endpointInput":' + this.part(e.inputContentType, 'INPUT', e.input);
-    if (this.output) s += (this.input ? ',' : '') + '"endpointOutput":' + this.part(e.outputContentType, 'OUTPUT', e.output);
+    if (this.input) {
+      const p = this.inputPart(e.inputContentType);
+      s += '"endpointInput":' + p.head + this.data(p.encoding, e.input) + p.tail;
+    }
+    if (this.output) {
+      const p = this.outputPart(e.outputContentType);
+      s += (this.input ? ',' : '') + '"endpointOutput":' + p.head + this.data(p.encoding, e.output) + p.tail;
+    }
     s += '},"eventMetadata":{"eventId":"' + randomUUID() + '"';
-    if (e.inferenceId !== undefined) s += ',"inferenceId":' + JSON.stringify(e.inferenceId);
+    if (e.inferenceId !== undefined) s += ',"inferenceId":' + jsonString(e.inferenceId);
     s += ',"inferenceTime":"' + this.isoSecond(e.time) + '"';
-    if (e.customAttributes !== undefined) s += ',"customAttributes":' + JSON.stringify([e.customAttributes]);
+    if (e.customAttributes !== undefined) s += ',"customAttributes":[' + jsonString(e.customAttributes) + ']';
     return s + '},"eventVersion":"0"}';
   }
 
-  /** Per (mode, content type): the encoding and the JSON before and after the data (a few content types in practice). */
-  private readonly parts = new Map<string, { encoding: CaptureEncoding; head: string; tail: string }>();
+  /** The JSON before and after the data of one (mode, content type): its encoding is decided once per content type. */
+  private partOf(contentType: string, mode: 'INPUT' | 'OUTPUT'): Part {
+    const encoding = this.encodingOf(contentType);
+    return { contentType, encoding, head: '{"observedContentType":' + JSON.stringify(contentType) + ',"mode":"' + mode + '","data":', tail: ',"encoding":"' + encoding + '"}' };
+  }
 
-  private part(contentType: string, mode: 'INPUT' | 'OUTPUT', body: string | Uint8Array): string {
-    const key = mode + contentType;
-    let p = this.parts.get(key);
-    if (p === undefined) {
-      const encoding = this.encodingOf(contentType);
-      p = { encoding, head: '{"observedContentType":' + JSON.stringify(contentType) + ',"mode":"' + mode + '","data":', tail: ',"encoding":"' + encoding + '"}' };
-      if (this.parts.size < 64) this.parts.set(key, p);
-    }
-    const data = p.encoding === 'BASE64' ? Buffer.from(body).toString('base64') : typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
-    return p.head + JSON.stringify(data) + p.tail;
+  // The last part per mode: requests to one endpoint almost always repeat their content types, and comparing
+  // two short strings is cheaper than building a map key and hashing it.
+  private lastIn: Part | undefined;
+  private lastOut: Part | undefined;
+
+  private inputPart(contentType: string): Part {
+    const p = this.lastIn;
+    return p !== undefined && p.contentType === contentType ? p : (this.lastIn = this.partOf(contentType, 'INPUT'));
+  }
+
+  private outputPart(contentType: string): Part {
+    const p = this.lastOut;
+    return p !== undefined && p.contentType === contentType ? p : (this.lastOut = this.partOf(contentType, 'OUTPUT'));
+  }
+
+  /** The data as a JSON string: base64 for BASE64, the text otherwise. */
+  private data(encoding: CaptureEncoding, body: string | Uint8Array): string {
+    if (encoding === 'BASE64') return '"' + Buffer.from(body).toString('base64') + '"';
+    return jsonString(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
   }
 
   /** `2022-04-18T00:21:48Z` (seconds precision, as SageMaker writes it); cached per second. */

@@ -5,8 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseXgboostJson, type FeatureMatrix, type Predictor } from '../models/index.js';
-import { TreeEnsemblePredictor } from '../models/gbt/predict/index.js';
+import { parseXgboostJson, TreeEnsemblePredictor, type FeatureMatrix, type Predictor } from '../models/index.js';
 import { PredictBatcher } from './batcher.js';
 
 const model = parseXgboostJson(readFileSync(new URL('../../test/fixtures/xgboost/binary-logistic-base-score.model.json', import.meta.url), 'utf8'));

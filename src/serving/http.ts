@@ -3,12 +3,17 @@
  * Invocations over HTTP, shared by `plumbline serve` (`POST /endpoints/NAME/invocations`, the SageMaker runtime
  * path) and the standalone container (`POST /invocations`, `GET /ping`): raw bodies up to 6 MB (413 beyond),
  * SageMaker's headers (Content-Type, Accept, X-Amzn-SageMaker-Target-Variant, -Inference-Id, -Custom-Attributes;
- * x-Amzn-Invoked-Production-Variant on the answer), and errors as problem+json with the catalog's status.
+ * x-Amzn-Invoked-Production-Variant on the answer; the built-in container echoes X-Amzn-SageMaker-Custom-Attributes,
+ * which SageMaker forwards verbatim), and errors as problem+json with the catalog's status that AWS SDK clients
+ * also parse into their typed exceptions: `x-amzn-ErrorType` / `__type` name the SageMaker runtime error
+ * (ValidationError, ModelError with OriginalStatusCode/OriginalMessage, InternalFailure, ServiceUnavailable)
+ * and `message` carries the text; error answers carry an `x-amzn-RequestId` (the SDK's `$metadata.requestId`).
  *
  * The invocation path is hot, so `invocationServerFactory` answers it straight from node:http (no router, no
  * hooks, no body parser objects) and hands every other request to fastify; the fastify routes registered by
  * `registerInvocationRoutes` serve the same path when the app runs without that factory (e.g. `inject()`).
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CATALOG } from '../core/error-catalog.js';
@@ -16,23 +21,46 @@ import { isPlatformError, PlatformError } from '../core/errors.js';
 import type { EndpointService } from './service.js';
 import { MAX_PAYLOAD_BYTES, type InvocationRequest } from './types.js';
 
+/**
+ * The SageMaker runtime error name of a failure, as the AWS SDKs read it (`x-amzn-ErrorType` header, `__type`
+ * in the body) to raise their typed exceptions: `ModelError` for a model that failed, `ServiceUnavailable` for
+ * 503, `InternalFailure` for other 5xx, `ValidationError` for every 4xx (SageMaker answers an unknown endpoint,
+ * a bad body or a too-large payload with ValidationError too).
+ */
+export function awsErrorType(code: string, status: number): string {
+  if (code === 'MODEL_ERROR') return 'ModelError';
+  if (status === 503) return 'ServiceUnavailable';
+  if (status >= 500) return 'InternalFailure';
+  return 'ValidationError';
+}
+
+/** An error as an RFC 7807 problem with the fields the AWS SDKs read: `__type`, `message`, and ModelError's members. */
+function problemBody(code: string, title: string, status: number, detail: string, details?: unknown): { status: number; body: string; errorType: string } {
+  const errorType = awsErrorType(code, status);
+  const problem: Record<string, unknown> = { type: `/errors/${code}`, title, status, detail, code, ...(details ? { details } : {}), __type: errorType, message: detail };
+  if (errorType === 'ModelError') {
+    // As SageMaker wraps a container's failure: the status and message the model produced.
+    problem.OriginalStatusCode = status;
+    problem.OriginalMessage = detail;
+  }
+  return { status, body: JSON.stringify(problem), errorType };
+}
+
 /** Sends an error as an RFC 7807 problem with the code's HTTP status (fastify's own errors keep theirs). */
 export function sendProblem(reply: FastifyReply, e: unknown): FastifyReply {
-  if (isPlatformError(e)) {
-    const entry = ERROR_CATALOG[e.code];
-    return reply
-      .code(entry.status)
-      .type('application/problem+json')
-      .send(JSON.stringify({ type: `/errors/${e.code}`, title: entry.title, status: entry.status, detail: e.message, code: e.code, ...(e.details ? { details: e.details } : {}) }));
-  }
   const fe = e as FastifyError;
-  if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code = fe.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : fe.statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED';
-    const detail = fe.statusCode === 413 ? `the request body is larger than the limit of ${MAX_PAYLOAD_BYTES} bytes (6 MB, as SageMaker)` : fe.message;
-    return reply.code(fe.statusCode).type('application/problem+json').send(JSON.stringify({ type: `/errors/${code}`, title: ERROR_CATALOG[code].title, status: fe.statusCode, detail, code }));
-  }
-  const message = e instanceof Error ? e.message : String(e);
-  return reply.code(500).type('application/problem+json').send(JSON.stringify({ type: '/errors/INTERNAL', title: 'Internal error', status: 500, detail: message, code: 'INTERNAL' }));
+  const p =
+    !isPlatformError(e) && typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500
+      ? fastifyProblem(fe)
+      : problemOf(e);
+  return reply.code(p.status).type('application/problem+json').header('x-amzn-ErrorType', p.errorType).header('x-amzn-RequestId', randomUUID()).send(p.body);
+}
+
+function fastifyProblem(fe: FastifyError): { status: number; body: string; errorType: string } {
+  const status = fe.statusCode!;
+  const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED';
+  const detail = status === 413 ? `the request body is larger than the limit of ${MAX_PAYLOAD_BYTES} bytes (6 MB, as SageMaker)` : fe.message;
+  return problemBody(code, ERROR_CATALOG[code].title, status, detail);
 }
 
 function header(req: FastifyRequest, name: string): string | undefined {
@@ -69,8 +97,10 @@ export async function registerInvocationRoutes(app: FastifyInstance, service: En
       const nameOf = route.endpoint;
       scope.post(route.url, { bodyLimit: MAX_PAYLOAD_BYTES }, async (req, reply) => {
         const name = typeof nameOf === 'string' ? nameOf : nameOf(req);
-        const r = await service.invoke(name, invocationFrom(req));
-        return reply.header('content-type', r.contentType).header('x-amzn-invoked-production-variant', r.variant).send(r.body);
+        const request = invocationFrom(req);
+        const r = await service.invoke(name, request);
+        if (request.customAttributes !== undefined) reply.header('X-Amzn-SageMaker-Custom-Attributes', request.customAttributes);
+        return reply.header('content-type', r.contentType).header('x-Amzn-Invoked-Production-Variant', r.variant).send(r.body);
       });
     }
   });
@@ -144,14 +174,15 @@ function handleInvocation(service: EndpointService, name: string, req: IncomingM
     if (typeof attrs === 'string') request.customAttributes = attrs;
     service.invoke(name, request).then(
       (r) => {
-        const headers: Record<string, string> = { 'content-type': r.contentType, 'x-amzn-invoked-production-variant': r.variant };
+        const headers: Record<string, string> = { 'content-type': r.contentType, 'x-Amzn-Invoked-Production-Variant': r.variant };
+        if (request.customAttributes !== undefined) headers['X-Amzn-SageMaker-Custom-Attributes'] = request.customAttributes;
         if (closing()) headers.connection = 'close';
         res.writeHead(200, headers);
         res.end(r.body);
       },
       (e: unknown) => {
-        const { status, body } = problemOf(e);
-        res.writeHead(status, { 'content-type': 'application/problem+json', ...(closing() ? { connection: 'close' } : {}) });
+        const { status, body, errorType } = problemOf(e);
+        res.writeHead(status, { 'content-type': 'application/problem+json', 'x-amzn-ErrorType': errorType, 'x-amzn-RequestId': randomUUID(), ...(closing() ? { connection: 'close' } : {}) });
         res.end(body);
       },
     );
@@ -159,19 +190,19 @@ function handleInvocation(service: EndpointService, name: string, req: IncomingM
 }
 
 function tooLarge(req: IncomingMessage, res: ServerResponse): void {
-  const { status, body } = problemOf(new PlatformError('PAYLOAD_TOO_LARGE', `the request body is larger than the limit of ${MAX_PAYLOAD_BYTES} bytes (6 MB, as SageMaker)`));
-  res.writeHead(status, { 'content-type': 'application/problem+json', connection: 'close' });
+  const { status, body, errorType } = problemOf(new PlatformError('PAYLOAD_TOO_LARGE', `the request body is larger than the limit of ${MAX_PAYLOAD_BYTES} bytes (6 MB, as SageMaker)`));
+  res.writeHead(status, { 'content-type': 'application/problem+json', 'x-amzn-ErrorType': errorType, 'x-amzn-RequestId': randomUUID(), connection: 'close' });
   res.end(body);
   // Stop reading the rest of the body; the connection closes after the answer.
   req.resume();
 }
 
-/** An error as an RFC 7807 problem body with its HTTP status. */
-export function problemOf(e: unknown): { status: number; body: string } {
+/** An error as an RFC 7807 problem body with its HTTP status and SageMaker runtime error name. */
+export function problemOf(e: unknown): { status: number; body: string; errorType: string } {
   if (isPlatformError(e)) {
     const entry = ERROR_CATALOG[e.code];
-    return { status: entry.status, body: JSON.stringify({ type: `/errors/${e.code}`, title: entry.title, status: entry.status, detail: e.message, code: e.code, ...(e.details ? { details: e.details } : {}) }) };
+    return problemBody(e.code, entry.title, entry.status, e.message, e.details);
   }
   const message = e instanceof Error ? e.message : String(e);
-  return { status: 500, body: JSON.stringify({ type: '/errors/INTERNAL', title: 'Internal error', status: 500, detail: message, code: 'INTERNAL' }) };
+  return problemBody('INTERNAL', 'Internal error', 500, message);
 }

@@ -180,8 +180,9 @@ export class EndpointRuntime {
           outputContentType: contentType,
           output: body,
           time: now,
-          ...(req.inferenceId !== undefined ? { inferenceId: req.inferenceId } : {}),
-          ...(req.customAttributes !== undefined ? { customAttributes: req.customAttributes } : {}),
+          // One object shape for every event (absent values are undefined), no spreads on the request path.
+          inferenceId: req.inferenceId,
+          customAttributes: req.customAttributes,
         });
         if (capture.writer.write(variant.name, this.hour(now), line)) variant.metrics.captured.inc();
         else variant.metrics.captureDropped.inc();
