@@ -2,8 +2,8 @@
  * @module monitor
  * Model monitoring as SageMaker Model Monitor does it, on one laptop: baselines (`statistics.json`,
  * `constraints.json`), data-quality checks and drift, schedules and executions over an endpoint's captured
- * traffic, model quality with ground truth, Prometheus metrics and webhook alerts. `platform.monitor` is a
- * `ModelMonitoring`; `DefaultModelMonitor` / `ModelQualityMonitor` / `CronExpressionGenerator` /
+ * traffic, model quality and bias drift with ground truth, Prometheus metrics and webhook alerts. `platform.monitor` is a
+ * `ModelMonitoring`; `DefaultModelMonitor` / `ModelQualityMonitor` / `ModelBiasMonitor` / `CronExpressionGenerator` /
  * `DatasetFormat` mirror the SageMaker Python SDK.
  */
 export * from './baseline/index.js';
@@ -28,4 +28,4 @@ export {
   type MonitoringExecution,
   type MonitoringScheduleDescription,
 } from './schedules/index.js';
-export { ModelMonitoring, DefaultModelMonitor, ModelQualityMonitor, DatasetFormat, type ModelMonitoringContext, type MonitoringFile } from './model-monitor.js';
+export { ModelMonitoring, DefaultModelMonitor, ModelQualityMonitor, ModelBiasMonitor, DatasetFormat, type ModelMonitoringContext, type MonitoringFile } from './model-monitor.js';

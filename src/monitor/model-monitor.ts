@@ -2,7 +2,7 @@
  * @module monitor/model-monitor
  * The monitoring facade (`platform.monitor`) and the SageMaker SDK's shapes over it: `DefaultModelMonitor`
  * (suggest_baseline, create_monitoring_schedule, latest_monitoring_constraint_violations, ...),
- * `ModelQualityMonitor`, `DatasetFormat` and `CronExpressionGenerator`.
+ * `ModelQualityMonitor`, `ModelBiasMonitor`, `DatasetFormat` and `CronExpressionGenerator`.
  */
 import type { Registry } from 'prom-client';
 import type { Catalog } from '../catalog/index.js';
@@ -12,6 +12,8 @@ import type { ColumnTable } from '../core/columns.js';
 import { getColumn, valueAt } from '../core/columns.js';
 import type { ObjectStore } from '../storage/index.js';
 import { readTable } from '../table/index.js';
+import { runBias, type BiasAnalysisJson } from '../bias/index.js';
+import type { ModelRegistry } from '../models/index.js';
 import type { WebhookOptions } from './alerts/index.js';
 import {
   formatConstraintsJson,
@@ -27,6 +29,7 @@ import { readJson, readText, outputLocation } from './locations.js';
 import { MonitorMetrics } from './metrics.js';
 import {
   computeModelQuality,
+  parseBiasMonitorConfig,
   suggestModelQualityConstraints,
   writeGroundTruth,
   type GroundTruthRecord,
@@ -149,7 +152,8 @@ export class ModelMonitoring {
     return this.schedules.delete(name);
   }
   /** One execution now (window: the schedule's period ending now, or `[start, end)` in epoch ms). */
-  runMonitoringSchedule(name: string, window: { start?: number; end?: number } = {}): Promise<MonitoringExecution> {
+  /** One execution now over `[start, end)` (default: the schedule's period ending now); `wait: false` returns it Pending. */
+  runMonitoringSchedule(name: string, window: { start?: number; end?: number; wait?: boolean } = {}): Promise<MonitoringExecution> {
     return this.schedules.runNow(name, window);
   }
   listMonitoringExecutions(scheduleName?: string, options?: { statusEquals?: string; maxResults?: number }): Promise<MonitoringExecution[]> {
@@ -223,6 +227,59 @@ export class ModelMonitoring {
     return { statistics, constraints, files };
   }
 
+  /**
+   * Bias baseline (ModelBiasMonitor.suggest_baseline): the bias metrics of a dataset holding features, labels
+   * and predicted labels (a column, or a registered model's scores) per the Clarify analysis config, written as
+   * `analysis.json` (+ report.md / report.html) in `output`; that analysis.json is the constraints of a
+   * ModelBias schedule.
+   */
+  async suggestBiasBaseline(options: {
+    dataset: string | ColumnTable;
+    analysisConfig: string | Record<string, unknown>;
+    /** Column of predicted labels (else the config's predicted_label, else `modelName`'s scores). */
+    predictedLabel?: string;
+    modelName?: string;
+    output: string;
+  }): Promise<{ analysis: BiasAnalysisJson; files: { analysis: string; report: string } }> {
+    const config = parseBiasMonitorConfig(typeof options.analysisConfig === 'string' ? await readJson(this.ctx.objectStore, options.analysisConfig, 'analysisConfig') : options.analysisConfig);
+    let table = typeof options.dataset === 'string' ? await readTable(await this.localPath(options.dataset)) : options.dataset;
+    // A header-less file (Clarify `headers`): read again with the configured names.
+    if (typeof options.dataset === 'string' && config.headers?.length && !getColumn(table, config.bias.label.name)) {
+      table = await readTable(await this.localPath(options.dataset), { columns: config.headers });
+    }
+    const registry = this.ctx.models as Partial<Pick<ModelRegistry, 'predict'>> | undefined;
+    const predictedLabel = options.predictedLabel ?? config.bias.predictedLabel;
+    const run = await runBias(
+      {
+        models: {
+          predict: (...a: Parameters<ModelRegistry['predict']>) => {
+            if (!registry?.predict) throw invalid('modelName', options.modelName, 'a registered model (this monitor has no model registry)');
+            return registry.predict(...a);
+          },
+          localPathOf: (p: string) => this.localPath(p),
+        },
+        objectStore: this.ctx.objectStore,
+      },
+      {
+        data: table,
+        config: config.bias,
+        ...(config.preMethods !== undefined ? { pre: config.preMethods } : {}),
+        ...(config.postMethods !== undefined ? { post: config.postMethods } : config.preMethods === undefined ? { post: 'all' as const } : {}),
+        ...(predictedLabel !== undefined ? { predictedLabel } : {}),
+        ...(options.modelName !== undefined ? { modelName: options.modelName } : {}),
+        ...(config.probabilityThreshold !== undefined ? { probabilityThreshold: config.probabilityThreshold } : {}),
+        output: options.output,
+        title: 'Bias baseline',
+      },
+    );
+    return { analysis: run.analysis, files: { analysis: run.files!.analysisJson, report: run.files!.reportHtml } };
+  }
+
+  /** Stops one running (or pending) execution; it ends `Stopped`. The schedule keeps running. */
+  stopMonitoringExecution(executionName: string): Promise<MonitoringExecution> {
+    return this.schedules.stopExecution(executionName);
+  }
+
   /** An SDK-shaped data-quality monitor. */
   defaultModelMonitor(): DefaultModelMonitor {
     return new DefaultModelMonitor(this);
@@ -230,6 +287,10 @@ export class ModelMonitoring {
 
   modelQualityMonitor(): ModelQualityMonitor {
     return new ModelQualityMonitor(this);
+  }
+
+  modelBiasMonitor(): ModelBiasMonitor {
+    return new ModelBiasMonitor(this);
   }
 
   /** Runs due slots once (the scheduler's step; tests drive it with an injected clock). */
@@ -380,6 +441,57 @@ export class ModelQualityMonitor {
   }
   latestMonitoringStatistics() {
     return this.monitoring.latestMonitoringStatistics(this.name());
+  }
+  deleteMonitoringSchedule(): Promise<void> {
+    return this.monitoring.deleteMonitoringSchedule(this.name());
+  }
+
+  private name(): string {
+    if (!this.scheduleName) throw new NotFoundError('monitoring schedule', '(none)', 'NOT_FOUND', 'this monitor has no schedule yet: call createMonitoringSchedule() first');
+    return this.scheduleName;
+  }
+}
+
+/**
+ * SageMaker's `ModelBiasMonitor`, over `platform.monitor`: `suggestBaseline` runs a bias job (analysis.json),
+ * `createMonitoringSchedule` checks each window's bias metrics (captured data + ground truth) against it.
+ */
+export class ModelBiasMonitor {
+  latestBaseliningJob: Awaited<ReturnType<ModelMonitoring['suggestBiasBaseline']>> | undefined;
+  private analysisConfig: string | Record<string, unknown> | undefined;
+  private scheduleName: string | undefined;
+
+  constructor(private readonly monitoring: ModelMonitoring) {}
+
+  async suggestBaseline(options: Parameters<ModelMonitoring['suggestBiasBaseline']>[0]) {
+    this.latestBaseliningJob = await this.monitoring.suggestBiasBaseline(options);
+    this.analysisConfig = options.analysisConfig;
+    return this.latestBaseliningJob;
+  }
+
+  async createMonitoringSchedule(
+    input: Omit<CreateMonitoringScheduleInput, 'monitoringType' | 'analysisConfig'> & { groundTruthInput: string; analysisConfig?: string | Record<string, unknown> },
+  ): Promise<MonitoringScheduleDescription> {
+    const constraints = input.constraints ?? this.latestBaseliningJob?.files.analysis;
+    const analysisConfig = input.analysisConfig ?? this.analysisConfig;
+    const d = await this.monitoring.createMonitoringSchedule({
+      ...input,
+      ...(constraints ? { constraints } : {}),
+      ...(analysisConfig !== undefined ? { analysisConfig } : {}),
+      monitoringType: 'ModelBias',
+    });
+    this.scheduleName = d.MonitoringScheduleName;
+    return d;
+  }
+
+  runNow(window?: { start?: number; end?: number }): Promise<MonitoringExecution> {
+    return this.monitoring.runMonitoringSchedule(this.name(), window);
+  }
+  listExecutions(): Promise<MonitoringExecution[]> {
+    return this.monitoring.listMonitoringExecutions(this.name());
+  }
+  latestMonitoringConstraintViolations() {
+    return this.monitoring.latestMonitoringConstraintViolations(this.name());
   }
   deleteMonitoringSchedule(): Promise<void> {
     return this.monitoring.deleteMonitoringSchedule(this.name());

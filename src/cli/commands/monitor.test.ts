@@ -23,16 +23,16 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-function capture(at: Date, input: string): void {
+function capture(at: Date, input: string, output = '0.5', endpoint = 'ep', inferenceId?: string): void {
   const p = (n: number) => String(n).padStart(2, '0');
-  const folder = join(captureDir, 'ep', 'AllTraffic', String(at.getUTCFullYear()), p(at.getUTCMonth() + 1), p(at.getUTCDate()), p(at.getUTCHours()));
+  const folder = join(captureDir, endpoint, 'AllTraffic', String(at.getUTCFullYear()), p(at.getUTCMonth() + 1), p(at.getUTCDate()), p(at.getUTCHours()));
   mkdirSync(folder, { recursive: true });
   const rec = {
     captureData: {
       endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: input, encoding: 'CSV' },
-      endpointOutput: { observedContentType: 'text/csv; charset=utf-8', mode: 'OUTPUT', data: '0.5', encoding: 'CSV' },
+      endpointOutput: { observedContentType: 'text/csv; charset=utf-8', mode: 'OUTPUT', data: output, encoding: 'CSV' },
     },
-    eventMetadata: { eventId: `id-${input}`, inferenceTime: at.toISOString().replace(/\.\d{3}Z$/, 'Z') },
+    eventMetadata: { eventId: `id-${input}`, ...(inferenceId ? { inferenceId } : {}), inferenceTime: at.toISOString().replace(/\.\d{3}Z$/, 'Z') },
     eventVersion: '0',
   };
   writeFileSync(join(folder, `${p(at.getUTCMinutes())}-00-000-x.jsonl`), JSON.stringify(rec) + '\n', { flag: 'a' });
@@ -103,5 +103,43 @@ describe('plumbline monitor', () => {
     const noData = await cli('monitor', 'run', 'empty');
     expect(noData.code).toBe(1);
     expect(noData.out).toContain('reason: Job inputs had no data');
+  });
+
+  it('baselines bias, runs a ModelBias schedule over captured traffic with ground truth, and refuses to stop an ended execution', async () => {
+    const rows = ['approved,sex,math,pred'];
+    for (let i = 0; i < 40; i++) {
+      const math = 50 + (Math.floor(i / 2) % 20) * 2;
+      rows.push(`${math > 70 ? 1 : 0},${i % 2},${math},${math > 70 ? 1 : 0}`);
+    }
+    writeFileSync(join(dir, 'bias.csv'), rows.join('\n') + '\n');
+    const config = { label: 'approved', label_values_or_threshold: [1], facet: [{ name_or_index: 'sex', value_or_threshold: [0] }], headers: ['approved', 'sex', 'math'], methods: { post_training_bias: { methods: ['DPPL', 'DI'] } } };
+    writeFileSync(join(dir, 'bias-config.json'), JSON.stringify(config));
+    const base = await cli('monitor', 'suggest-bias-baseline', '--data', 'bias.csv', '--analysis-config', 'bias-config.json', '--predicted-label', 'pred', '--output', 'bias-baseline');
+    expect(base.code, base.err).toBe(0);
+    expect(base.out).toContain(join(dir, 'bias-baseline', 'analysis.json'));
+    const created = await cli('monitor', 'schedules', 'create', 'bias-sched', '--endpoint', 'bep', '--capture', 'capture', '--type', 'ModelBias', '--analysis-config', 'bias-config.json', '--constraints', 'bias-baseline/analysis.json', '--ground-truth', 'ground-truth', '--output', 'reports');
+    expect(created.code, created.err).toBe(0);
+    expect(created.out).toContain('bias-sched (ModelBias): Scheduled');
+    // Live traffic: the model now favours sex = 1 (score 0.9) over sex = 0 (score 0.1), same marks.
+    const now = Date.now();
+    const labels = ['inference_id,label'];
+    for (let i = 0; i < 20; i++) {
+      const sex = i % 2;
+      const math = 50 + i * 2;
+      capture(new Date(now - 120_000 + i * 1000), `${sex},${math}`, sex === 1 ? '0.9' : '0.1', 'bep', `inf-${i}`);
+      labels.push(`inf-${i},${math > 70 ? 1 : 0}`);
+    }
+    writeFileSync(join(dir, 'labels.csv'), labels.join('\n') + '\n');
+    expect((await cli('monitor', 'ground-truth', 'upload', 'labels.csv', '--to', 'ground-truth')).code).toBe(0);
+    const run = await cli('--json', 'monitor', 'run', 'bias-sched');
+    expect(run.code, run.err).toBe(0);
+    const e = JSON.parse(run.out);
+    expect(e).toMatchObject({ MonitoringType: 'ModelBias', MonitoringExecutionStatus: 'CompletedWithViolations', RecordsAnalysed: 20 });
+    const violations = JSON.parse(readFileSync(fileURLToPath(e.Outputs.constraint_violations), 'utf8')).violations;
+    expect(violations).toContainEqual(expect.objectContaining({ facet: 'sex', facet_value: '0', metric_name: 'DPPL', constraint_check_type: 'bias_drift_check' }));
+    const stop = await cli('monitor', 'stop-execution', e.MonitoringExecutionName);
+    expect(stop.code).toBe(3);
+    expect(stop.err.trim().split('\n')).toHaveLength(1);
+    expect(stop.err).toMatch(/^error\[CONFLICT\]: .*already ended \(CompletedWithViolations\)/);
   });
 });

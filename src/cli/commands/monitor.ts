@@ -6,7 +6,8 @@
  * - `monitor run NAME`: one execution now; prints its status and the paths of statistics.json,
  *   constraint_violations.json and the HTML report. Exit 0 unless it Failed (1) or `--fail-on-violations`
  *   and violations were found (5).
- * - `monitor executions NAME`: the schedule's executions, newest first.
+ * - `monitor executions NAME`: the schedule's executions, newest first; `monitor stop-execution EXECUTION`.
+ * - `monitor suggest-bias-baseline`: the analysis.json a ModelBias schedule checks against.
  * - `monitor scheduler`: runs every schedule in the foreground until SIGINT/SIGTERM (`plumbline serve` can too).
  * - `monitor ground-truth upload`: labels for model quality, keyed by inference id.
  * The baseline commands (`monitor suggest-baseline`, ...) are registered from monitor-baseline.ts.
@@ -44,9 +45,10 @@ export function registerMonitor(program: Command, ctx: CommandContext): Command 
       .option('--max-runtime <s>', 'MaxRuntimeInSeconds', intOption('max-runtime', 1, 86_400));
 
   withScheduleOptions(schedules.command('create <name>').description('create a monitoring schedule'), true)
-    .option('--type <type>', 'DataQuality (default), ModelQuality or ModelExplainability (--constraints = a Clarify explainability analysis.json)')
+    .option('--type <type>', 'DataQuality (default), ModelQuality, ModelBias (--constraints = a baseline bias analysis.json) or ModelExplainability (--constraints = a Clarify explainability analysis.json)')
+    .option('--analysis-config <file>', 'ModelBias: the Clarify analysis config (label, facet, headers, methods)')
     .option('--attribution-threshold <x>', 'ModelExplainability: NDCG below this is attribution drift (default 0.9)', Number)
-    .option('--ground-truth <uri>', 'ModelQuality: where labels are uploaded')
+    .option('--ground-truth <uri>', 'ModelQuality / ModelBias: where labels are uploaded')
     .option('--problem-type <type>', 'ModelQuality: Regression, BinaryClassification or MulticlassClassification')
     .option('--probability-threshold <x>', 'ModelQuality (binary): positive when the prediction is at least this', Number)
     .action(async (name: string, o) => {
@@ -57,6 +59,7 @@ export function registerMonitor(program: Command, ctx: CommandContext): Command 
       if (o.problemType) input.problemType = o.problemType as ProblemType;
       if (o.probabilityThreshold !== undefined) input.probabilityThresholdAttribute = o.probabilityThreshold;
       if (o.attributionThreshold !== undefined) input.attributionDriftThreshold = o.attributionThreshold;
+      if (o.analysisConfig) input.analysisConfig = location(ctx, o.analysisConfig);
       const d = await ctx.withPlatform((p) => p.monitor.createMonitoringSchedule(input));
       ctx.out().result(d, () => describeSchedule(d));
     });
@@ -137,6 +140,35 @@ export function registerMonitor(program: Command, ctx: CommandContext): Command 
               .map((e) => `${e.ScheduledTime}\t${e.MonitoringExecutionStatus}\t${e.Trigger}\t${e.ViolationCount ?? '-'} violation(s)\t${e.FailureReason ?? e.Outputs.constraint_violations ?? ''}`)
               .join('\n'),
       );
+    });
+
+  monitor
+    .command('stop-execution <execution>')
+    .description('stop a Pending or InProgress execution (it ends Stopped; the schedule keeps running)')
+    .action(async (name: string) => {
+      const e = await ctx.withPlatform((p) => p.monitor.stopMonitoringExecution(name));
+      ctx.out().result(e, () => `${e.MonitoringExecutionName}: ${e.MonitoringExecutionStatus}`);
+    });
+
+  monitor
+    .command('suggest-bias-baseline')
+    .description('bias baseline for a ModelBias schedule: analysis.json (+ reports) of a labelled dataset with predicted labels')
+    .requiredOption('--data <file>', 'CSV / Parquet / JSON Lines with features, the label and predicted labels')
+    .requiredOption('--analysis-config <file>', 'Clarify analysis config (label, label_values_or_threshold, facet, headers, methods)')
+    .option('--predicted-label <column>', 'column of predicted labels (else the config predicted_label, else --model)')
+    .option('--model <name>', "registered model whose scores give the predicted labels")
+    .requiredOption('--output <dir>', 'where analysis.json, report.md and report.html go (path or object-store URI)')
+    .action(async (o) => {
+      const r = await ctx.withPlatform((p) =>
+        p.monitor.suggestBiasBaseline({
+          dataset: location(ctx, o.data),
+          analysisConfig: location(ctx, o.analysisConfig),
+          ...(o.predictedLabel ? { predictedLabel: o.predictedLabel } : {}),
+          ...(o.model ? { modelName: o.model } : {}),
+          output: location(ctx, o.output),
+        }),
+      );
+      ctx.out().result(r.files, () => `analysis.json  ${r.files.analysis}\nreport.html    ${r.files.report}`);
     });
 
   monitor

@@ -124,6 +124,49 @@ describe('readCaptureWindow', () => {
     await store.close();
   });
 
+  it('lists only the hour folders of the window (plus one hour each side) on a destination with many hours', async () => {
+    const root = join(dir, 'many-hours');
+    const t0 = Date.UTC(2026, 0, 1, 0);
+    const HOURS = 24 * 30;
+    const p = (n: number) => String(n).padStart(2, '0');
+    for (const variant of ['AllTraffic', 'Shadow']) {
+      for (let h = 0; h < HOURS; h++) {
+        const d = new Date(t0 + h * 3_600_000);
+        const folder = `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${p(d.getUTCHours())}`;
+        const time = new Date(t0 + h * 3_600_000 + 60_000).toISOString().replace('.000Z', 'Z');
+        put(root, `ep/${variant}/${folder}/01-00-000-${variant}.jsonl`, line(`${h},2`, '0.5', time) + '\n');
+      }
+    }
+    const inner = captureSource(root);
+    const listed: string[] = [];
+    const read: string[] = [];
+    const source = {
+      location: inner.location,
+      list: (prefix: string) => (listed.push(prefix), inner.list(prefix)),
+      read: (key: string) => (read.push(key), inner.read(key)),
+      folders: (prefix: string) => inner.folders!(prefix),
+    };
+    const start = t0 + 400 * 3_600_000;
+    const w = await readCaptureWindow({ source, endpoint: 'ep', start, end: start + 2 * 3_600_000, baselineNames: ['label', 'a', 'b'] });
+    // Two hours in the window, two variants: four records.
+    expect(w.records).toBe(4);
+    expect(w.table.columns.find((c) => c.name === 'a')!.values).toEqual(['400', '401', '400', '401']);
+    // Hours 398..402 per variant (the window's two, one slack hour before and after, and the partly covered one): never the endpoint folder.
+    expect(listed.every((prefix) => /^ep\/(AllTraffic|Shadow)\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/$/.test(prefix))).toBe(true);
+    expect(listed.length).toBeLessThanOrEqual(2 * 5);
+    expect(read.length).toBeLessThanOrEqual(2 * 5);
+    expect(read.every((k) => /\/2026\/01\/17\//.test(k))).toBe(true);
+    // One variant: only its folders.
+    listed.length = 0;
+    const one = await readCaptureWindow({ source, endpoint: 'ep', variant: 'Shadow', start, end: start + 3_600_000 });
+    expect(one.records).toBe(1);
+    expect(listed.every((prefix) => prefix.startsWith('ep/Shadow/'))).toBe(true);
+    // Through the object store (file-backed), the same answer.
+    const store = new FsObjectStore(root);
+    const viaStore = await readCaptureWindow({ source: captureSource(store.rootUri, store), endpoint: 'ep', start, end: start + 2 * 3_600_000, baselineNames: ['label', 'a', 'b'] });
+    expect(viaStore.records).toBe(4);
+  });
+
   it('splits quoted CSV and rejects nested JSON with a reason', () => {
     expect(splitCsvLine('a,"b,c",,"d""e"')).toEqual(['a', 'b,c', null, 'd"e']);
     expect(() =>

@@ -65,17 +65,9 @@ const HOUR = 3_600_000;
 const FOLDER = /^([^/]+)\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/[^/]+\.jsonl$/;
 
 export async function readCaptureWindow(options: CaptureWindowOptions): Promise<CaptureWindow> {
-  const { source, endpoint, start, end } = options;
+  const { source, start, end } = options;
   const maxSamples = options.maxSamples ?? 20;
-  const prefix = `${endpoint}/${options.variant ? `${options.variant}/` : ''}`;
-  const keys = await source.list(prefix);
-  const files: { key: string; hour: number }[] = [];
-  for (const key of keys) {
-    const m = FOLDER.exec(key.slice(endpoint.length + 1));
-    if (!m) continue;
-    const hour = Date.UTC(Number(m[2]), Number(m[3]) - 1, Number(m[4]), Number(m[5]));
-    if (hour < end + HOUR && hour + HOUR > start - HOUR) files.push({ key, hour });
-  }
+  const files = await windowFiles(options);
 
   const useModel = chooseModelMapping(options);
   const outputsFirst = (options.outputColumnsPosition ?? 'START') === 'START';
@@ -170,6 +162,46 @@ export async function readCaptureWindow(options: CaptureWindowOptions): Promise<
     inferenceTimes: Float64Array.from(times),
     predictions,
   };
+}
+
+/**
+ * The capture files of the window's hour folders: one listing per variant and hour in
+ * `(start - 2h, end + 1h)` (an hour of slack each side, capture may land late), never the whole destination.
+ * Variants are the given one, else the folders under the endpoint's; a source that cannot list one level
+ * falls back to listing the endpoint's folder once.
+ */
+async function windowFiles(options: CaptureWindowOptions): Promise<{ key: string; hour: number }[]> {
+  const { source, endpoint, start, end } = options;
+  const first = Math.floor((start - HOUR) / HOUR) * HOUR;
+  const inWindow = (hour: number) => hour < end + HOUR && hour + HOUR > start - HOUR;
+  const variants = options.variant ? [options.variant] : await source.folders?.(`${endpoint}/`);
+  const files: { key: string; hour: number }[] = [];
+  if (!variants) {
+    for (const key of await source.list(`${endpoint}/`)) {
+      const m = FOLDER.exec(key.slice(endpoint.length + 1));
+      if (!m) continue;
+      const hour = Date.UTC(Number(m[2]), Number(m[3]) - 1, Number(m[4]), Number(m[5]));
+      if (inWindow(hour)) files.push({ key, hour });
+    }
+    return files;
+  }
+  for (const variant of variants) {
+    for (let hour = first; hour < end + HOUR; hour += HOUR) {
+      if (!inWindow(hour)) continue;
+      for (const key of await source.list(`${endpoint}/${variant}/${hourFolder(hour)}/`)) {
+        if (FOLDER.test(key.slice(endpoint.length + 1))) files.push({ key, hour });
+      }
+    }
+  }
+  // Variants sorted, hours ascending: the same order (by key) as one listing of the endpoint folder.
+  return files;
+}
+
+/** `yyyy/mm/dd/hh` (UTC) of an hour's start. */
+export function hourFolder(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${p(d.getUTCHours())}`;
 }
 
 function chooseModelMapping(o: CaptureWindowOptions): boolean {

@@ -15,6 +15,11 @@ export interface CaptureSource {
   /** Keys (relative to the destination, `/`-separated) under `prefix`, sorted. */
   list(prefix: string): Promise<string[]>;
   read(key: string): Promise<string>;
+  /**
+   * Names of the folders directly under `prefix` (a folder, ending with `/` or empty); undefined when the
+   * source cannot tell without listing everything below.
+   */
+  folders?(prefix: string): Promise<string[] | undefined>;
 }
 
 /**
@@ -41,6 +46,12 @@ function objectStoreSource(store: ObjectStore, base: string, location: string): 
     async read(key) {
       return Buffer.from(await store.get(root + key)).toString('utf8');
     },
+    async folders(prefix) {
+      // Only a file-backed store can list one level; others return undefined (the caller lists everything).
+      if (!/^file:\/\//i.test(store.rootUri)) return undefined;
+      const key = (root + prefix).replace(/\/+$/, '');
+      return childFolders(fileURLToPath(key === '' ? store.rootUri : store.uriOf(key)));
+    },
   };
 }
 
@@ -57,7 +68,19 @@ function folderSource(dir: string): CaptureSource {
     async read(key) {
       return readFile(join(dir, key), 'utf8');
     },
+    async folders(prefix) {
+      return childFolders(join(dir, prefix));
+    },
   };
+}
+
+async function childFolders(folder: string): Promise<string[]> {
+  try {
+    const entries = await readdir(folder, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
 }
 
 async function walk(folder: string, out: string[], root: string): Promise<void> {

@@ -174,8 +174,9 @@ export function evaluateConstraints(input: CheckInput): CheckReport {
       const min = feature.numerical_statistics && feature.numerical_statistics.common.num_present > 0 ? feature.numerical_statistics.min : undefined;
       const negatives = feature.observed?.negative;
       const violated = (negatives !== undefined && negatives > 0) || (min !== undefined && min < 0);
-      if (min !== undefined || negatives !== undefined) {
-        const numericPresent = counts.integral + counts.fractional;
+      const numericPresent = counts.integral + counts.fractional;
+      // Only a column with numeric values can be checked (all text: the data type check reports it).
+      if (min !== undefined || (negatives !== undefined && numericPresent > 0)) {
         const detail =
           negatives !== undefined && numericPresent > 0
             ? `${negatives} of ${numericPresent} numeric values (${javaDouble((negatives / numericPresent) * 100)}%) are negative${min !== undefined ? `, minimum ${javaDouble(min)}` : ''}`

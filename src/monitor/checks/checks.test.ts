@@ -63,6 +63,15 @@ describe('the chapter’s good and bad input', () => {
     expect(violations.map((v) => `${v.feature_name}/${v.constraint_check_type}`).sort()).toEqual(['random1/non_negative_check', 'science/data_type_check', 'science/non_negative_check']);
   });
 
+  it('a non-negative feature that arrives as text only gets a data type violation, not a crash of the non-negative check', () => {
+    const { baseline, constraints } = chapter();
+    const current = computeStatistics(captured(['0.8712,1,92,83,86,abc,67']));
+    const report = evaluateConstraints({ baseline, constraints, current });
+    const random1 = report.violations.filter((v) => v.feature_name === 'random1').map((v) => v.constraint_check_type);
+    expect(random1).toContain('data_type_check');
+    expect(random1).not.toContain('non_negative_check');
+  });
+
   it('with a header-less baseline the same findings are reported for _c3 and _c5', () => {
     const names = FEATURES.map((_, i) => `_c${i}`);
     const { baseline, constraints } = chapter(names);

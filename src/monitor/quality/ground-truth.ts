@@ -33,11 +33,15 @@ export async function writeGroundTruth(location: Location, records: GroundTruthR
 
 const FOLDER = /^(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/[^/]+\.jsonl$/;
 
-/** Reads every label collected from `since` (epoch ms, by hour folder) on: eventId -> label. Unreadable lines are counted. */
-export async function readGroundTruth(source: CaptureSource, since = 0): Promise<{ labels: Map<string, string>; unreadable: number }> {
+/**
+ * Reads every label collected from `since` (epoch ms, by hour folder) on, up to `until` when given:
+ * eventId -> label. Unreadable lines are counted. With `until` (and at most 31 days between), only those hour
+ * folders are listed, not the whole location.
+ */
+export async function readGroundTruth(source: CaptureSource, since = 0, until?: number): Promise<{ labels: Map<string, string>; unreadable: number }> {
   const labels = new Map<string, string>();
   let unreadable = 0;
-  for (const key of await source.list('')) {
+  for (const key of await groundTruthKeys(source, since, until)) {
     const m = FOLDER.exec(key);
     if (!m) continue;
     const hour = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]));
@@ -57,4 +61,17 @@ export async function readGroundTruth(source: CaptureSource, since = 0): Promise
     }
   }
   return { labels, unreadable };
+}
+
+const HOUR = 3_600_000;
+
+async function groundTruthKeys(source: CaptureSource, since: number, until: number | undefined): Promise<string[]> {
+  if (until === undefined || !(until >= since) || until - since > 31 * 24 * HOUR) return source.list('');
+  const p = (n: number) => String(n).padStart(2, '0');
+  const keys: string[] = [];
+  for (let hour = Math.floor(since / HOUR) * HOUR; hour < until; hour += HOUR) {
+    const d = new Date(hour);
+    keys.push(...(await source.list(`${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${p(d.getUTCHours())}/`)));
+  }
+  return keys;
 }

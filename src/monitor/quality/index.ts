@@ -18,3 +18,4 @@ export {
 } from './constraints.js';
 export { writeGroundTruth, readGroundTruth, type GroundTruthRecord } from './ground-truth.js';
 export { featureAttributionDrift, biasDrift, globalShapOf, type AttributionDriftResult, type BiasDriftViolation } from './attribution-drift.js';
+export { detectBiasDrift, biasMetricsOf, parseBiasMonitorConfig, BIAS_PREDICTED_LABEL, type BiasDriftResult, type BiasDriftInput, type BiasBaselineMetric } from './bias-drift.js';

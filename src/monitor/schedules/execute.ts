@@ -13,7 +13,7 @@ import type { Catalog } from '../../catalog/index.js';
 import type { Column, ColumnTable } from '../../core/columns.js';
 import { runExplainability, type ExplainRunContext } from '../../explain/index.js';
 import type { Clock } from '../../core/clock.js';
-import { isPlatformError } from '../../core/errors.js';
+import { isPlatformError, NotFoundError, PlatformError } from '../../core/errors.js';
 import type { ObjectStore } from '../../storage/index.js';
 import { renderHtmlReport, type ReportSection } from '../../report/index.js';
 import { alertPayload, postWebhook, type WebhookDelivery, type WebhookOptions } from '../alerts/index.js';
@@ -32,6 +32,9 @@ import {
   readGroundTruth,
   featureAttributionDrift,
   globalShapOf,
+  detectBiasDrift,
+  parseBiasMonitorConfig,
+  type BiasDriftResult,
   type ModelQualityConstraints,
   type ModelQualityStatistics,
   type ModelQualityViolation,
@@ -118,30 +121,77 @@ export async function claimExecution(deps: ExecutionDeps, schedule: MonitoringSc
   }
 }
 
-/** Runs a claimed execution to its end state and records it. */
-export async function runExecution(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, claimed: MonitoringExecution): Promise<MonitoringExecution> {
-  let doc = await save(deps, { ...claimed, MonitoringExecutionStatus: 'InProgress' });
+/** Thrown at a checkpoint when the execution was asked to stop. */
+class ExecutionStopped extends Error {}
+
+const FINAL: ReadonlySet<string> = new Set(['Completed', 'CompletedWithViolations', 'Failed', 'Stopped']);
+
+/**
+ * Runs a claimed execution to its end state and records it. Between steps (before it starts, after the window
+ * is read, before the outputs are written, at the end) it checks whether it was asked to stop: `signal`
+ * aborted in this process, or its catalog record set to `Stopping` by another one (`stopExecution`); it then
+ * ends `Stopped`.
+ */
+export async function runExecution(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, claimed: MonitoringExecution, signal?: AbortSignal): Promise<MonitoringExecution> {
+  const checkpoint = async () => {
+    if (signal?.aborted) throw new ExecutionStopped();
+    const current = await deps.catalog.get<MonitoringExecution>(EXECUTION_KIND, claimed.MonitoringExecutionName);
+    if (current?.doc.MonitoringExecutionStatus === 'Stopping' || current?.doc.MonitoringExecutionStatus === 'Stopped') throw new ExecutionStopped();
+  };
+  let doc = claimed;
   let violationsForAlert: MonitoringExecutionViolation[] = [];
   try {
+    await checkpoint();
+    doc = await save(deps, { ...claimed, MonitoringExecutionStatus: 'InProgress' });
     const result =
       schedule.MonitoringType === 'ModelQuality'
-        ? await modelQuality(deps, schedule, doc)
+        ? await modelQuality(deps, schedule, doc, checkpoint)
         : schedule.MonitoringType === 'ModelExplainability'
-          ? await explainability(deps, schedule, doc)
-          : await dataQuality(deps, schedule, doc);
+          ? await explainability(deps, schedule, doc, checkpoint)
+          : schedule.MonitoringType === 'ModelBias'
+            ? await modelBias(deps, schedule, doc, checkpoint)
+            : await dataQuality(deps, schedule, doc, checkpoint);
+    await checkpoint();
     violationsForAlert = result.violations;
     doc = { ...doc, ...result.fields };
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const fields = (e as { fields?: Partial<MonitoringExecution> }).fields ?? {};
-    doc = { ...doc, ...fields, MonitoringExecutionStatus: 'Failed', FailureReason: message.slice(0, 1024), ExitMessage: `Failed: ${message}`.slice(0, 1024) };
-    deps.log?.(`[monitor] execution ${doc.MonitoringExecutionName} failed: ${message}`);
+    if (e instanceof ExecutionStopped) {
+      doc = { ...doc, MonitoringExecutionStatus: 'Stopped', ExitMessage: 'Stopped: the execution was stopped on request (StopMonitoringExecution).' };
+      delete doc.FailureReason;
+    } else {
+      const message = e instanceof Error ? e.message : String(e);
+      const fields = (e as { fields?: Partial<MonitoringExecution> }).fields ?? {};
+      doc = { ...doc, ...fields, MonitoringExecutionStatus: 'Failed', FailureReason: message.slice(0, 1024), ExitMessage: `Failed: ${message}`.slice(0, 1024) };
+      deps.log?.(`[monitor] execution ${doc.MonitoringExecutionName} failed: ${message}`);
+    }
   }
   doc = await save(deps, doc);
   deps.metrics.recordExecutionDoc(doc);
   await updateScheduleSummary(deps, schedule.MonitoringScheduleName, doc);
   if (doc.MonitoringExecutionStatus === 'CompletedWithViolations') doc = await sendAlerts(deps, schedule, doc, violationsForAlert);
   return doc;
+}
+
+/**
+ * Asks an execution to stop: `Pending` / `InProgress` become `Stopping` (the runner, in this process or
+ * another, ends it `Stopped` at its next checkpoint). Stopping an ended execution is a CONFLICT.
+ */
+export async function requestStop(deps: Pick<ExecutionDeps, 'catalog' | 'clock'>, name: string): Promise<MonitoringExecution> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const entry = await deps.catalog.get<MonitoringExecution>(EXECUTION_KIND, name);
+    if (!entry) throw new NotFoundError('monitoring execution', name);
+    const status = entry.doc.MonitoringExecutionStatus;
+    if (status === 'Stopping') return entry.doc;
+    if (FINAL.has(status)) throw new PlatformError('CONFLICT', `monitoring execution "${name}" has already ended (${status}); only a Pending or InProgress execution can be stopped`);
+    const doc: MonitoringExecution = { ...entry.doc, MonitoringExecutionStatus: 'Stopping', LastModifiedTime: iso(deps.clock.now()) };
+    try {
+      await deps.catalog.update(EXECUTION_KIND, name, doc, deps.clock.now(), entry.version);
+      return doc;
+    } catch (e) {
+      if (!(isPlatformError(e) && e.code === 'CONFLICT')) throw e;
+    }
+  }
+  throw new PlatformError('CONFLICT', `monitoring execution "${name}" changed while it was being stopped; try again`);
 }
 
 type MonitoringExecutionViolation = { feature_name?: string; metric_name?: string; constraint_check_type: string; description: string };
@@ -151,9 +201,16 @@ interface StepResult {
   violations: MonitoringExecutionViolation[];
 }
 
-async function loadWindow(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution, baselineNames?: string[]): Promise<{ window: CaptureWindow; model?: string }> {
+async function loadWindow(
+  deps: ExecutionDeps,
+  schedule: MonitoringScheduleDescription,
+  doc: MonitoringExecution,
+  baselineNames?: string[],
+  /** Names for the input fields when the endpoint's model declares none (e.g. a bias config's headers). */
+  fallbackInputs?: { name: string; featureNames: string[] },
+): Promise<{ window: CaptureWindow; model?: string }> {
   const endpoint = await resolveEndpoint(deps.catalog, schedule.EndpointName);
-  if (endpoint && deps.flushCapture) await deps.flushCapture(schedule.EndpointName).catch(() => undefined);
+  if (deps.flushCapture) await deps.flushCapture(schedule.EndpointName).catch(() => undefined);
   const destination = schedule.Plumbline.CaptureDestination ?? endpoint?.captureDestination;
   if (!destination) {
     throw new Error(endpoint ? `Endpoint ${schedule.EndpointName} does not capture data (no DataCaptureConfig)` : `Endpoint ${schedule.EndpointName} does not exist`);
@@ -163,6 +220,7 @@ async function loadWindow(deps: ExecutionDeps, schedule: MonitoringScheduleDescr
     const names = await deps.modelFeatures(endpoint.modelName).catch(() => undefined);
     if (names && names.length > 0) model = { name: endpoint.modelName, featureNames: names };
   }
+  if (!model && fallbackInputs && fallbackInputs.featureNames.length > 0) model = fallbackInputs;
   const window = await readCaptureWindow({
     source: captureSource(destination, deps.objectStore),
     endpoint: schedule.EndpointName,
@@ -184,7 +242,7 @@ function outputFolder(schedule: MonitoringScheduleDescription, doc: MonitoringEx
   return doc.Trigger === 'OnDemand' ? `${folder}/${p(t.getUTCMinutes())}-${p(t.getUTCSeconds())}-${String(t.getUTCMilliseconds()).padStart(3, '0')}-ondemand` : folder;
 }
 
-async function dataQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution): Promise<StepResult> {
+async function dataQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution, checkpoint: () => Promise<void>): Promise<StepResult> {
   const def = schedule.MonitoringScheduleConfig.MonitoringJobDefinition;
   const statsUri = def.BaselineConfig?.StatisticsResource?.S3Uri;
   const constraintsUri = def.BaselineConfig?.ConstraintsResource?.S3Uri;
@@ -192,6 +250,7 @@ async function dataQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDesc
   let constraints = constraintsUri ? parseConstraints(await readJson(deps.objectStore, constraintsUri, 'ConstraintsResource'), constraintsUri) : undefined;
   const baselineNames = (constraints?.features ?? baseline?.features)?.map((f) => f.name);
   const { window } = await loadWindow(deps, schedule, doc, baselineNames);
+  await checkpoint();
   const notes = [...window.notes];
   const common = { RecordsAnalysed: window.records, UnreadableRecords: window.unreadable.count, ColumnMapping: window.mapping.description };
   if (window.table.length === 0) {
@@ -216,6 +275,7 @@ async function dataQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDesc
       notes.push(`drift tests skipped: ${(e as Error).message}`);
     }
   }
+  await checkpoint();
   const out = outputLocation(deps.objectStore, def.MonitoringOutputConfig.MonitoringOutputs[0]!.S3Output.S3Uri);
   const folder = outputFolder(schedule, doc);
   const outputs: Record<string, string> = {};
@@ -270,7 +330,7 @@ async function dataQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDesc
   };
 }
 
-async function modelQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution): Promise<StepResult> {
+async function modelQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution, checkpoint: () => Promise<void>): Promise<StepResult> {
   const def = schedule.MonitoringScheduleConfig.MonitoringJobDefinition;
   const p = schedule.Plumbline;
   if (!p.GroundTruthS3Uri || !p.ProblemType) throw new Error('ModelQuality schedule has no GroundTruthS3Uri or ProblemType');
@@ -280,7 +340,7 @@ async function modelQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDes
     : undefined;
   const { window } = await loadWindow(deps, { ...schedule, Plumbline: { ...p, ColumnMapping: 'position' } }, doc);
   if (window.table.length === 0) throw new Error(NO_DATA);
-  const { labels, unreadable } = await readGroundTruth(captureSource(p.GroundTruthS3Uri, deps.objectStore), Date.parse(doc.DataAnalysisStartTime) - 3_600_000);
+  const { labels, unreadable } = await readGroundTruth(captureSource(p.GroundTruthS3Uri, deps.objectStore), Date.parse(doc.DataAnalysisStartTime) - 3_600_000, deps.clock.now() + 3_600_000);
   const y: (string | null)[] = [];
   const pred: (string | null)[] = [];
   for (let i = 0; i < window.table.length; i++) {
@@ -303,6 +363,7 @@ async function modelQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDes
   const violations = constraints ? checkModelQuality(stats, constraints).violations : [];
   const notes = [...window.notes, `${y.length} of ${window.table.length} captured prediction(s) merged with ground truth`];
   if (unreadable > 0) notes.push(`${unreadable} ground-truth line(s) could not be read`);
+  await checkpoint();
   const out = outputLocation(deps.objectStore, def.MonitoringOutputConfig.MonitoringOutputs[0]!.S3Output.S3Uri);
   const folder = outputFolder(schedule, doc);
   const outputs: Record<string, string> = {};
@@ -336,7 +397,7 @@ async function modelQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDes
  * captured inputs (matched by the model's feature names), ranked against the baseline analysis.json's global
  * SHAP values by NDCG; below the threshold (0.9) is a `feature_attribution_drift_check` violation.
  */
-async function explainability(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution): Promise<StepResult> {
+async function explainability(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution, checkpoint: () => Promise<void>): Promise<StepResult> {
   const def = schedule.MonitoringScheduleConfig.MonitoringJobDefinition;
   const constraintsUri = def.BaselineConfig?.ConstraintsResource?.S3Uri;
   if (!constraintsUri) throw new Error('ModelExplainability schedule has no baseline analysis.json (ConstraintsResource)');
@@ -352,6 +413,7 @@ async function explainability(deps: ExecutionDeps, schedule: MonitoringScheduleD
   const drift = featureAttributionDrift(baseline.values, liveValues, { threshold, label: baseline.label });
   const violations = drift.violation ? [drift.violation] : [];
   const notes = [...window.notes, `global SHAP (${run.methodNote}) on ${run.rows} captured record(s); NDCG ${drift.ndcg} against the baseline ranking (threshold ${threshold})`];
+  await checkpoint();
   const out = outputLocation(deps.objectStore, def.MonitoringOutputConfig.MonitoringOutputs[0]!.S3Output.S3Uri);
   const folder = outputFolder(schedule, doc);
   const outputs: Record<string, string> = {};
@@ -399,6 +461,129 @@ async function explainability(deps: ExecutionDeps, schedule: MonitoringScheduleD
     },
     violations: violations.map((v) => ({ metric_name: v.metric_name, constraint_check_type: v.constraint_check_type, description: v.description })),
   };
+}
+
+/**
+ * Bias drift (ModelBiasMonitor): captured inputs (named by the model's feature names, else the analysis
+ * config's headers without the label) and predictions merged with ground truth by inference id, bias metrics
+ * of `src/bias`, each checked against the baseline analysis.json (farther from 0 than the baseline violates).
+ * Writes analysis.json, constraint_violations.json and report.html.
+ */
+async function modelBias(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution, checkpoint: () => Promise<void>): Promise<StepResult> {
+  const def = schedule.MonitoringScheduleConfig.MonitoringJobDefinition;
+  const p = schedule.Plumbline;
+  const constraintsUri = def.BaselineConfig?.ConstraintsResource?.S3Uri;
+  if (!p.GroundTruthS3Uri || p.BiasAnalysisConfig === undefined || !constraintsUri) throw new Error('ModelBias schedule has no GroundTruthS3Uri, analysis config or baseline analysis.json');
+  const config = parseBiasMonitorConfig(p.BiasAnalysisConfig);
+  const baseline = await readJson(deps.objectStore, constraintsUri, 'ConstraintsResource');
+  const label = config.bias.label.name;
+  const headers = (config.headers ?? []).filter((h) => h !== label);
+  const { window } = await loadWindow(deps, { ...schedule, Plumbline: { ...p, ColumnMapping: 'model' } }, doc, undefined, { name: 'the analysis config headers', featureNames: headers });
+  await checkpoint();
+  if (window.table.length === 0) throw new Error(NO_DATA);
+  const { labels, unreadable } = await readGroundTruth(captureSource(p.GroundTruthS3Uri, deps.objectStore), Date.parse(doc.DataAnalysisStartTime) - 3_600_000, deps.clock.now() + 3_600_000);
+  const keep: number[] = [];
+  const y: string[] = [];
+  const pred: (string | null)[] = [];
+  for (let i = 0; i < window.table.length; i++) {
+    const key = window.inferenceIds[i] ?? window.eventIds[i];
+    const l = key ? labels.get(key) : undefined;
+    if (l === undefined) continue;
+    keep.push(i);
+    y.push(l);
+    pred.push(window.predictions[i] ?? null);
+  }
+  if (keep.length === 0) throw new Error(`No ground truth matched the ${window.records} captured record(s) in the window (matched by inferenceId, else eventId, against ${p.GroundTruthS3Uri})`);
+  const features: ColumnTable = {
+    length: keep.length,
+    columns: window.table.columns.map((c) => ({ name: c.name, type: 'string' as const, values: keep.map((i) => (c.type === 'string' ? (c.values[i] ?? null) : String(c.values[i]))) })),
+  };
+  const result = detectBiasDrift({ config, features, labels: y, predictions: pred, ...(p.ProbabilityThreshold !== undefined ? { probabilityThreshold: p.ProbabilityThreshold } : {}), baseline, baselineSource: constraintsUri });
+  const violations = result.violations;
+  const notes = [
+    ...window.notes,
+    `${keep.length} of ${window.table.length} captured prediction(s) merged with ground truth`,
+    `columns: ${window.mapping.description}`,
+    `a metric violates when it is farther from 0 than its baseline value (${result.compared.length} metric(s) compared)`,
+  ];
+  if (result.unmatched.length) notes.push(`not in the baseline, not checked: ${result.unmatched.join(', ')}`);
+  if (unreadable > 0) notes.push(`${unreadable} ground-truth line(s) could not be read`);
+  await checkpoint();
+  const out = outputLocation(deps.objectStore, def.MonitoringOutputConfig.MonitoringOutputs[0]!.S3Output.S3Uri);
+  const folder = outputFolder(schedule, doc);
+  const outputs: Record<string, string> = {};
+  outputs.analysis = await out.write(`${folder}/analysis.json`, JSON.stringify(result.analysis, null, 2) + '\n');
+  outputs.constraint_violations = await out.write(`${folder}/constraint_violations.json`, JSON.stringify({ version: '1.0', violations }, null, 2) + '\n');
+  outputs.report = await out.write(`${folder}/report.html`, biasDriftReport(schedule, doc, result, notes));
+  const n = violations.length;
+  const metrics: ExecutionMetrics | undefined =
+    def.Environment.publish_cloudwatch_metrics === 'Disabled'
+      ? undefined
+      : {
+          records: keep.length,
+          modelMetrics: Object.fromEntries(result.compared.filter((c) => Number.isFinite(c.value)).map((c) => [`bias_metric_${c.metric}_${c.facet}_${c.facetValue}`, c.value])),
+          violationsByCheck: n ? { bias_drift_check: n } : {},
+        };
+  return {
+    fields: {
+      MonitoringExecutionStatus: n > 0 ? 'CompletedWithViolations' : 'Completed',
+      ExitMessage: n > 0 ? `CompletedWithViolations: Job completed successfully with ${n} violations.` : 'Completed: Job completed successfully with no violations.',
+      Outputs: outputs,
+      ViolationCount: n,
+      RecordsAnalysed: keep.length,
+      UnreadableRecords: window.unreadable.count,
+      ColumnMapping: window.mapping.description,
+      ...(metrics ? { Metrics: metrics } : {}),
+      Notes: notes,
+    },
+    violations: violations.map((v) => ({ feature_name: v.facet, metric_name: v.metric_name, constraint_check_type: v.constraint_check_type, description: v.description })),
+  };
+}
+
+function biasDriftReport(schedule: MonitoringScheduleDescription, doc: MonitoringExecution, result: BiasDriftResult, notes: string[]): string {
+  const fmt = (v: number) => (Number.isFinite(v) ? String(Number(v.toFixed(4))) : String(v));
+  const sections: ReportSection[] = [];
+  const groups = new Map<string, BiasDriftResult['compared']>();
+  for (const c of result.compared) {
+    const k = `${c.stage === 'pre_training_bias_metrics' ? 'Pre-training' : 'Post-training'} metrics, facet ${c.facet} = ${c.facetValue}`;
+    (groups.get(k) ?? groups.set(k, []).get(k)!).push(c);
+  }
+  for (const [title, list] of groups) {
+    const finite = list.filter((c) => Number.isFinite(c.value) && Number.isFinite(c.baseline));
+    sections.push({
+      title,
+      blocks: [
+        ...(finite.length
+          ? [
+              {
+                type: 'bars' as const,
+                title: 'current value; whisker = allowed range [-|baseline|, |baseline|]',
+                bars: finite.map((c) => ({ label: c.metric, value: c.value, low: c.allowed[0], high: c.allowed[1], tone: c.violated ? ('bad' as const) : ('good' as const) })),
+                reference: 0,
+              },
+            ]
+          : []),
+        { type: 'table' as const, columns: ['metric', 'baseline', 'current', 'allowed range', 'verdict'], rows: list.map((c) => [c.metric, fmt(c.baseline), fmt(c.value), `[${fmt(c.allowed[0])}, ${fmt(c.allowed[1])}]`, c.violated ? 'violation' : 'ok']) },
+      ],
+    });
+  }
+  sections.push({
+    title: 'Violations',
+    blocks: result.violations.length
+      ? [{ type: 'callout', tone: 'bad', text: result.violations.map((v) => `${v.metric_name} (${v.facet} = ${v.facet_value}): ${v.description}`).join('\n\n') }]
+      : [{ type: 'callout', tone: 'good', text: 'No bias metric drifted beyond its baseline.' }],
+  });
+  sections.push({ title: 'Notes', blocks: [{ type: 'text', text: notes.join('\n\n') }] });
+  return renderHtmlReport({
+    title: `Bias drift: ${schedule.MonitoringScheduleName}`,
+    subtitle: `Endpoint ${schedule.EndpointName}, window ${doc.DataAnalysisStartTime} to ${doc.DataAnalysisEndTime}`,
+    summary: [
+      { label: 'rows', value: String(result.rows) },
+      { label: 'metrics compared', value: String(result.compared.length) },
+      { label: 'violations', value: String(result.violations.length), tone: result.violations.length ? 'bad' : 'good' },
+    ],
+    sections,
+  });
 }
 
 /** Raw captured text -> float columns (unparseable values become missing). */

@@ -21,9 +21,9 @@ import type { ConstraintsJson, StatisticsJson } from '../baseline/index.js';
 import { parseConstraints, parseStatistics } from '../baseline/index.js';
 import type { CaptureMapping } from '../capture-window/index.js';
 import { readJson } from '../locations.js';
-import { globalShapOf, parseModelQualityConstraints, PROBLEM_TYPES, type ProblemType } from '../quality/index.js';
+import { biasMetricsOf, globalShapOf, parseBiasMonitorConfig, parseModelQualityConstraints, PROBLEM_TYPES, type ProblemType } from '../quality/index.js';
 import { latestSlot, nextSlot, parseScheduleExpression, previousSlot, type ParsedSchedule } from './cron.js';
-import { claimExecution, iso, resolveEndpoint, runExecution, type ExecutionDeps } from './execute.js';
+import { claimExecution, iso, requestStop, resolveEndpoint, runExecution, type ExecutionDeps } from './execute.js';
 import { parseOffset } from './offsets.js';
 import {
   EXECUTION_KIND,
@@ -73,6 +73,12 @@ export interface CreateMonitoringScheduleInput {
   positiveLabel?: string;
   /** Model explainability: NDCG below this is attribution drift (default 0.9). */
   attributionDriftThreshold?: number;
+  /**
+   * Model bias: the Clarify analysis config (label, label_values_or_threshold, facet, group_variable, headers,
+   * methods, probability_threshold), as an object or the path/URI of its JSON file (SageMaker's ConfigUri).
+   * The baseline is `constraints`: the analysis.json of a baseline bias job.
+   */
+  analysisConfig?: string | Record<string, unknown>;
 }
 
 export type UpdateMonitoringScheduleInput = Partial<Omit<CreateMonitoringScheduleInput, 'monitorScheduleName' | 'monitoringType'>>;
@@ -80,6 +86,8 @@ export type UpdateMonitoringScheduleInput = Partial<Omit<CreateMonitoringSchedul
 export interface SchedulesDeps extends ExecutionDeps {
   /** Default output URI for reports. */
   defaultOutput: string;
+  /** Executions run at once by this process (default 2); the others wait `Pending`. */
+  maxConcurrentExecutions?: number;
 }
 
 const DEFAULT_MAX_RUNTIME = 3600;
@@ -89,8 +97,39 @@ export class MonitoringSchedules {
   private ticking: Promise<unknown> | undefined;
   private readonly running = new Set<Promise<unknown>>();
   private stopped = true;
+  /** Executions of this process: name -> its stop switch. */
+  private readonly controllers = new Map<string, AbortController>();
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly deps: SchedulesDeps) {}
+
+  /** Runs a claimed (Pending) execution once a concurrency slot is free; stoppable by `stopExecution`. */
+  private async launch(schedule: MonitoringScheduleDescription, claimed: MonitoringExecution): Promise<MonitoringExecution> {
+    const controller = new AbortController();
+    this.controllers.set(claimed.MonitoringExecutionName, controller);
+    const limit = Math.max(1, this.deps.maxConcurrentExecutions ?? 2);
+    if (this.active >= limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await runExecution(this.deps, schedule, claimed, controller.signal);
+    } finally {
+      this.active--;
+      this.controllers.delete(claimed.MonitoringExecutionName);
+      this.waiting.shift()?.();
+    }
+  }
+
+  /**
+   * Stops an execution (SageMaker: StopProcessingJob on its ProcessingJobArn): Pending or InProgress become
+   * `Stopping`, then `Stopped` at the execution's next checkpoint, in this process or the one running it.
+   * Unlike `stop` (the schedule), this ends one execution and leaves the schedule running.
+   */
+  async stopExecution(executionName: string): Promise<MonitoringExecution> {
+    const doc = await requestStop(this.deps, executionName);
+    this.controllers.get(executionName)?.abort();
+    return doc;
+  }
 
   get catalog(): Catalog {
     return this.deps.catalog;
@@ -103,7 +142,7 @@ export class MonitoringSchedules {
       throw invalid('monitorScheduleName', name, 'a name of 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit');
     }
     const type: MonitoringType = input.monitoringType ?? 'DataQuality';
-    if (type !== 'DataQuality' && type !== 'ModelQuality' && type !== 'ModelExplainability') throw invalid('monitoringType', type, 'DataQuality, ModelQuality or ModelExplainability');
+    if (type !== 'DataQuality' && type !== 'ModelQuality' && type !== 'ModelBias' && type !== 'ModelExplainability') throw invalid('monitoringType', type, 'DataQuality, ModelQuality, ModelBias or ModelExplainability');
     if (await this.deps.catalog.get(SCHEDULE_KIND, name)) throw new PlatformError('ALREADY_EXISTS', `monitoring schedule "${name}" already exists`, { details: { resource: 'monitoring schedule', id: name } });
     const now = this.deps.clock.now();
     const doc = await this.build(name, type, { ...input, ...absolutePaths(input) }, now);
@@ -154,6 +193,7 @@ export class MonitoringSchedules {
     keep('positiveLabel', patch.positiveLabel ?? old.Plumbline.PositiveLabel);
     keep('enableCloudwatchMetrics', patch.enableCloudwatchMetrics);
     keep('attributionDriftThreshold', patch.attributionDriftThreshold ?? old.Plumbline.AttributionDriftThreshold);
+    keep('analysisConfig', patch.analysisConfig ?? (old.Plumbline.BiasAnalysisConfig as Record<string, unknown> | undefined));
     const now = this.deps.clock.now();
     const built = await this.build(name, old.MonitoringType, { ...merged, ...absolutePaths(merged) }, now);
     const doc: MonitoringScheduleDescription = {
@@ -198,10 +238,11 @@ export class MonitoringSchedules {
   }
 
   /**
-   * Runs one execution now and waits for it. The window is `[start, end)` when given, else the schedule's
-   * offsets relative to now, else the schedule's period ending now (one hour for an hourly schedule).
+   * Runs one execution now and waits for it (`wait: false`: returns it Pending while it runs on). The window is
+   * `[start, end)` when given, else the schedule's offsets relative to now, else the schedule's period ending now
+   * (one hour for an hourly schedule).
    */
-  async runNow(name: string, options: { start?: number; end?: number } = {}): Promise<MonitoringExecution> {
+  async runNow(name: string, options: { start?: number; end?: number; wait?: boolean } = {}): Promise<MonitoringExecution> {
     const schedule = await this.describe(name);
     const now = this.deps.clock.now();
     // Capture times have whole seconds: the window ends at the next whole second so that this second counts.
@@ -211,7 +252,12 @@ export class MonitoringSchedules {
     const executionName = `${name}-${new Date(now).toISOString().replace(/[-:.]/g, '')}-ondemand`;
     const claimed = await claimExecution(this.deps, schedule, { name: executionName, slot: now, trigger: 'OnDemand', start, end });
     if (!claimed) throw new PlatformError('CONFLICT', `an on-demand execution of ${name} was started in this same millisecond; try again`);
-    return runExecution(this.deps, schedule, claimed);
+    if (options.wait !== false) return this.launch(schedule, claimed);
+    // Not waiting: the execution goes on in this process (stopScheduler / close wait for it); returns it Pending.
+    const run = this.launch(schedule, claimed);
+    this.running.add(run);
+    void run.catch(() => undefined).finally(() => this.running.delete(run));
+    return claimed;
   }
 
   /**
@@ -281,7 +327,7 @@ export class MonitoringSchedules {
     const claimed = await claimExecution(this.deps, s, { name, slot, trigger, start, end });
     await this.recordSlot(s.MonitoringScheduleName, slot);
     if (!claimed) return undefined;
-    const run = runExecution(this.deps, s, claimed);
+    const run = this.launch(s, claimed);
     this.running.add(run);
     try {
       return await run;
@@ -350,12 +396,16 @@ export class MonitoringSchedules {
     const now = this.deps.clock.now();
     for (const e of await this.deps.catalog.list<MonitoringExecution>(EXECUTION_KIND)) {
       const d = e.doc;
-      if (d.MonitoringExecutionStatus !== 'InProgress' && d.MonitoringExecutionStatus !== 'Pending') continue;
+      if (d.MonitoringExecutionStatus !== 'InProgress' && d.MonitoringExecutionStatus !== 'Pending' && d.MonitoringExecutionStatus !== 'Stopping') continue;
       const schedule = await this.deps.catalog.get<MonitoringScheduleDescription>(SCHEDULE_KIND, d.MonitoringScheduleName);
       const max = (schedule?.doc.MonitoringScheduleConfig.MonitoringJobDefinition.StoppingCondition.MaxRuntimeInSeconds ?? DEFAULT_MAX_RUNTIME) * 1000;
       if (now - e.updatedAt <= max) continue;
+      const ended: MonitoringExecution =
+        d.MonitoringExecutionStatus === 'Stopping'
+          ? { ...d, MonitoringExecutionStatus: 'Stopped', ExitMessage: 'Stopped: the execution was stopped on request (StopMonitoringExecution).', LastModifiedTime: iso(now) }
+          : { ...d, MonitoringExecutionStatus: 'Failed', FailureReason: 'interrupted: the process running this execution stopped', LastModifiedTime: iso(now) };
       await this.deps.catalog
-        .update(EXECUTION_KIND, e.name, { ...d, MonitoringExecutionStatus: 'Failed', FailureReason: 'interrupted: the process running this execution stopped', LastModifiedTime: iso(now) }, now, e.version)
+        .update(EXECUTION_KIND, e.name, ended, now, e.version)
         .catch(() => undefined);
     }
   }
@@ -418,6 +468,13 @@ export class MonitoringSchedules {
     }
     const maxRuntime = input.maxRuntimeInSeconds ?? DEFAULT_MAX_RUNTIME;
     if (!Number.isInteger(maxRuntime) || maxRuntime < 1 || maxRuntime > 86_400) issues.push({ path: 'maxRuntimeInSeconds', message: `got ${maxRuntime}, expected an integer from 1 to 86400` });
+    if (type === 'ModelBias') {
+      if (!input.groundTruthInput) issues.push({ path: 'groundTruthInput', message: 'a ModelBias schedule needs the ground-truth location' });
+      if (input.analysisConfig === undefined) issues.push({ path: 'analysisConfig', message: 'a ModelBias schedule needs the Clarify analysis config (label, facet, ...)' });
+      if (!input.constraints) issues.push({ path: 'constraints', message: 'a ModelBias schedule needs the baseline analysis.json (output of a baseline bias job)' });
+      const t = input.probabilityThresholdAttribute;
+      if (t !== undefined && !(t >= 0 && t <= 1)) issues.push({ path: 'probabilityThresholdAttribute', message: `got ${t}, expected a number in [0, 1]` });
+    }
     if (type === 'ModelQuality') {
       if (!input.groundTruthInput) issues.push({ path: 'groundTruthInput', message: 'a ModelQuality schedule needs the ground-truth location' });
       if (!input.problemType || !PROBLEM_TYPES.includes(input.problemType)) issues.push({ path: 'problemType', message: `got ${JSON.stringify(input.problemType)}, expected ${PROBLEM_TYPES.join(', ')}` });
@@ -426,6 +483,7 @@ export class MonitoringSchedules {
     }
     if (issues.length) throw new ValidationError(issues);
     // Baseline files are read now so that a bad file is refused at creation, not at 3 a.m.
+    let biasConfig: unknown;
     if (type === 'DataQuality') {
       let stats: StatisticsJson | undefined;
       let constraints: ConstraintsJson | undefined;
@@ -435,6 +493,11 @@ export class MonitoringSchedules {
         throw invalid('drift.segmentBy', drift.segmentBy, `a baseline feature (${stats.features.map((f) => f.name).join(', ')})`);
       }
       void constraints;
+    } else if (type === 'ModelBias') {
+      biasMetricsOf(await readJson(this.deps.objectStore, input.constraints!, 'constraints'), input.constraints);
+      const config = typeof input.analysisConfig === 'string' ? await readJson(this.deps.objectStore, input.analysisConfig, 'analysisConfig') : input.analysisConfig;
+      parseBiasMonitorConfig(config);
+      biasConfig = config;
     } else if (type === 'ModelExplainability') {
       if (!input.constraints) throw new ValidationError([{ path: 'constraints', message: 'a ModelExplainability schedule needs the baseline analysis.json (Clarify explainability output)' }]);
       globalShapOf(await readJson(this.deps.objectStore, input.constraints, 'constraints'), input.constraints);
@@ -453,6 +516,7 @@ export class MonitoringSchedules {
       ...(input.environment ?? {}),
     };
     if (type === 'ModelExplainability') environment.analysis_type = 'MODEL_EXPLAINABILITY';
+    if (type === 'ModelBias') environment.analysis_type = 'MODEL_BIAS';
     if (type === 'ModelQuality') {
       environment.analysis_type = 'MODEL_QUALITY';
       environment.problem_type = input.problemType!;
@@ -468,6 +532,12 @@ export class MonitoringSchedules {
       plumbline.ProblemType = input.problemType!;
       if (input.probabilityThresholdAttribute !== undefined) plumbline.ProbabilityThreshold = input.probabilityThresholdAttribute;
       if (input.positiveLabel !== undefined) plumbline.PositiveLabel = input.positiveLabel;
+    }
+    if (type === 'ModelBias') {
+      plumbline.GroundTruthS3Uri = input.groundTruthInput!;
+      plumbline.BiasAnalysisConfig = biasConfig;
+      if (typeof input.analysisConfig === 'string') plumbline.BiasConfigUri = input.analysisConfig;
+      if (input.probabilityThresholdAttribute !== undefined) plumbline.ProbabilityThreshold = input.probabilityThresholdAttribute;
     }
     if (type === 'ModelExplainability' && input.attributionDriftThreshold !== undefined) plumbline.AttributionDriftThreshold = input.attributionDriftThreshold;
     const baselineConfig: { ConstraintsResource?: { S3Uri: string }; StatisticsResource?: { S3Uri: string } } = {};
@@ -511,6 +581,7 @@ function absolutePaths(input: Partial<CreateMonitoringScheduleInput>): Partial<C
     const v = abs(input[k]);
     if (v !== undefined) out[k] = v;
   }
+  if (typeof input.analysisConfig === 'string') out.analysisConfig = abs(input.analysisConfig)!;
   return out;
 }
 

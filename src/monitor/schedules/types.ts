@@ -14,7 +14,7 @@ export const EXECUTION_KIND = 'monitoring-execution';
 /** SageMaker's MonitoringScheduleName rule. */
 export const SCHEDULE_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
-export type MonitoringType = 'DataQuality' | 'ModelQuality' | 'ModelExplainability';
+export type MonitoringType = 'DataQuality' | 'ModelQuality' | 'ModelBias' | 'ModelExplainability';
 export type MonitoringScheduleStatus = 'Pending' | 'Scheduled' | 'Failed' | 'Stopped';
 export type MonitoringExecutionStatus = 'Pending' | 'InProgress' | 'Completed' | 'CompletedWithViolations' | 'Failed' | 'Stopping' | 'Stopped';
 
@@ -73,6 +73,10 @@ export interface PlumblineScheduleConfig {
   PositiveLabel?: string;
   /** Model explainability: NDCG below this flags attribution drift (default 0.9). */
   AttributionDriftThreshold?: number;
+  /** Model bias: the Clarify analysis config (label, facets, methods, headers), as given (SageMaker's ConfigUri content). */
+  BiasAnalysisConfig?: unknown;
+  /** Model bias: where the analysis config was read from, when a file. */
+  BiasConfigUri?: string;
 }
 
 export interface MonitoringScheduleDescription {
