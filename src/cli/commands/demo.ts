@@ -1,7 +1,7 @@
 /**
  * @module cli/commands/demo
- * `plumbline demo`: the chapter end to end on the embedded default (recipes 1 and 2 so far; each later
- * issue adds its recipe).
+ * `plumbline demo`: the chapter end to end on the embedded default, recipes 1 to 7 (feature store, offline SQL
+ * and exports, pre-training bias, training and post-training bias, SHAP, an endpoint with capture, monitoring).
  */
 import type { Command } from 'commander';
 import { recipe1 } from '../../../examples/recipe-01-feature-store.js';
@@ -16,7 +16,7 @@ import { intOption, type CommandContext } from '../main.js';
 export function registerDemo(program: Command, ctx: CommandContext): void {
   program
     .command('demo')
-    .description('run the chapter\'s recipes end to end on this workspace (feature store, offline SQL, exports, training)')
+    .description('run the chapter\'s seven recipes end to end on this workspace (feature store, bias, training, SHAP, endpoint with capture, monitoring)')
     .option('--rows <n>', 'rows of the scholarship dataset', intOption('rows', 10, 10_000_000), 1000)
     .option('--seed <n>', 'random seed', intOption('seed', 0, 2 ** 31 - 1), 42)
     .action(async (o) => {
