@@ -21,8 +21,8 @@ export function coalitionMargins(
   inner: Int32Array[],
   groups: number,
   base: number,
-  data: { cols: number; values: Float64Array },
-  baseline: { cols: number; values: Float64Array },
+  data: { cols: number; values: Float64Array; masks?: Int32Array },
+  baseline: { cols: number; values: Float64Array; masks?: Int32Array },
   inS: Uint8Array,
   uniqueRows: number[],
   uniqueBase: number[],
@@ -38,18 +38,32 @@ export function coalitionMargins(
   const perRow = new Float64Array(uX * groups);
   const perBase = new Float64Array(uB * groups);
   const constant = new Float64Array(groups).fill(base);
-  interface Mixed { g: number; alpha: Int32Array; nA: number; beta: Int32Array; nB: number; table: Float32Array }
+  interface Mixed { g: number; alpha: Int32Array; nA: number; beta: Int32Array; nB: number; table: Float32Array; featA: number; featB: number }
   const mixed: Mixed[] = [];
   const alpha = new Int32Array(uX);
   const beta = new Int32Array(uB);
   const repX: number[] = [];
   const repB: number[] = [];
+  // Open-addressing table (keys stamped per use) for classifying rows by their direction masks.
+  let hashBits = 4;
+  while (1 << hashBits < 2 * Math.max(uX, uB)) hashBits++;
+  const hashMask = (1 << hashBits) - 1;
+  const hashKey = new Int32Array(1 << hashBits);
+  const hashVal = new Int32Array(1 << hashBits);
+  const hashStamp = new Int32Array(1 << hashBits);
+  let stamp = 0;
+  let directStamp: Int32Array | undefined;
+  let directVal: Int32Array | undefined;
+  const dataRows = data.values.length / data.cols;
+  const baseRows = baseline.values.length / baseline.cols;
   for (let ti = 0; ti < trees.length; ti++) {
     const t = trees[ti]!;
     const g = treeInfo[ti] ?? 0;
     const nodes = inner[ti]!;
-    classify(t, nodes, inS, uniqueRows, data.values, data.cols, 1, alpha, repX);
-    classify(t, nodes, inS, uniqueBase, baseline.values, baseline.cols, 0, beta, repB);
+    if (data.masks && nodes.length <= 31) classifyMasked(t, nodes, inS, uniqueRows, data.masks, ti * dataRows, 1, alpha, repX);
+    else classify(t, nodes, inS, uniqueRows, data.values, data.cols, 1, alpha, repX);
+    if (baseline.masks && nodes.length <= 31) classifyMasked(t, nodes, inS, uniqueBase, baseline.masks, ti * baseRows, 0, beta, repB);
+    else classify(t, nodes, inS, uniqueBase, baseline.values, baseline.cols, 0, beta, repB);
     const nA = repX.length;
     const nB = repB.length;
     const table = new Float32Array(nA * nB);
@@ -68,14 +82,24 @@ export function coalitionMargins(
     if (nA === 1 && nB === 1) constant[g] = constant[g]! + table[0]!;
     else if (nA === 1) for (let b = 0; b < uB; b++) perBase[b * groups + g] = perBase[b * groups + g]! + table[beta[b]!]!;
     else if (nB === 1) for (let u = 0; u < uX; u++) perRow[u * groups + g] = perRow[u * groups + g]! + table[alpha[u]!]!;
-    else mixed.push({ g, alpha: Int32Array.from(alpha), nA, beta: Int32Array.from(beta), nB, table });
+    else {
+      // The features the tree reads on each side (bit f mod 31), to merge tables over the same features first.
+      let featA = 0;
+      let featB = 0;
+      for (let k = 0; k < nodes.length; k++) {
+        const f = t.splitIndex[nodes[k]!]!;
+        if (inS[f] === 1) featA |= 1 << f % 31;
+        else featB |= 1 << f % 31;
+      }
+      mixed.push({ g, alpha: Int32Array.from(alpha), nA, beta: Int32Array.from(beta), nB, table, featA, featB });
+    }
   }
   const byRows = groupBy(mixed, (m) => m.alpha, (m) => m.nA);
   const byBase = groupBy(mixed, (m) => m.beta, (m) => m.nB);
   const margins = new Float64Array(uX * uB * groups);
   if (byRows.length <= byBase.length) {
     // Per row-partition group: a table of (row class) x (baseline row), summed over its trees.
-    const sums = byRows.map((grp) => {
+    const rowSums = byRows.map((grp) => {
       const first = grp[0]!;
       const tmp = new Float64Array(first.nA * uB);
       for (const m of grp) {
@@ -85,8 +109,9 @@ export function coalitionMargins(
           for (let b = 0; b < uB; b++) tmp[o + b] = tmp[o + b]! + m.table[to + m.beta[b]!]!;
         }
       }
-      return { g: first.g, ids: first.alpha, tmp };
+      return { g: first.g, ids: first.alpha, n: first.nA, tmp, feat: first.featA };
     });
+    const sums = merge(rowSums, uX, uB);
     const row = new Float64Array(uB);
     for (let u = 0; u < uX; u++) {
       for (let g = 0; g < groups; g++) {
@@ -104,7 +129,7 @@ export function coalitionMargins(
     }
   } else {
     // Per baseline-partition group: a table of (baseline class) x (row), summed over its trees.
-    const sums = byBase.map((grp) => {
+    const baseSums = byBase.map((grp) => {
       const first = grp[0]!;
       const tmp = new Float64Array(first.nB * uX);
       for (const m of grp) {
@@ -113,8 +138,9 @@ export function coalitionMargins(
           for (let u = 0; u < uX; u++) tmp[o + u] = tmp[o + u]! + m.table[m.alpha[u]! * m.nB + bc]!;
         }
       }
-      return { g: first.g, ids: first.beta, tmp };
+      return { g: first.g, ids: first.beta, n: first.nB, tmp, feat: first.featB };
     });
+    const sums = merge(baseSums, uB, uX);
     const col = new Float64Array(uX);
     for (let b = 0; b < uB; b++) {
       for (let g = 0; g < groups; g++) {
@@ -132,6 +158,80 @@ export function coalitionMargins(
   }
   return margins;
 
+
+  /**
+   * Merges summed tables of one output group whose joint partition of the `len` items stays small: a merged
+   * table has one row per joint class (the sum of its parts' rows), so a record then costs one addition
+   * for several partitions. Stops merging into a table once its joint classes pass len / 8 (at most 4096): a merge step costs
+   * (joint classes) x width additions and saves len x width.
+   */
+  function merge(parts: { g: number; ids: Int32Array; n: number; tmp: Float64Array; feat: number }[], len: number, width: number): { g: number; ids: Int32Array; n: number; tmp: Float64Array }[] {
+    // Tables over the same features come together (their joint classes stay few: at most the distinct values
+    // of those features), fewer features first.
+    const bitCount = (v: number) => {
+      let c = 0;
+      for (let x = v; x !== 0; x &= x - 1) c++;
+      return c;
+    };
+    parts = parts.map((p, i) => ({ p, i, c: bitCount(p.feat) })).sort((x, y) => x.c - y.c || x.p.feat - y.p.feat || x.i - y.i).map((o) => o.p);
+    const cap = Math.max(1, Math.min(len >> 3, 4096));
+    const out: { g: number; ids: Int32Array; n: number; tmp: Float64Array }[] = [];
+    const open = new Map<number, { g: number; ids: Int32Array; n: number; tmp: Float64Array }>();
+    const scratch = new Int32Array(len);
+    const repA: number[] = [];
+    const repB: number[] = [];
+    for (const s of parts) {
+      if (s.n > cap) {
+        out.push(s);
+        continue;
+      }
+      const cur = open.get(s.g);
+      if (!cur) {
+        open.set(s.g, s);
+        continue;
+      }
+      // Joint classes of (cur, s), numbered by first appearance, through the stamped hash table.
+      repA.length = 0;
+      repB.length = 0;
+      let nj = 0;
+      stamp++;
+      for (let u = 0; u < len && nj <= cap; u++) {
+        const a = cur.ids[u]!;
+        const b = s.ids[u]!;
+        const key = a * s.n + b;
+        let h = Math.imul(key, 0x9e3779b1) >>> (32 - hashBits);
+        for (;;) {
+          if (hashStamp[h] !== stamp) {
+            hashStamp[h] = stamp;
+            hashKey[h] = key;
+            hashVal[h] = nj++;
+            repA.push(a);
+            repB.push(b);
+            break;
+          }
+          if (hashKey[h] === key) break;
+          h = (h + 1) & hashMask;
+        }
+        scratch[u] = hashVal[h]!;
+      }
+      if (nj > cap) {
+        out.push(cur);
+        open.set(s.g, s);
+        continue;
+      }
+      const ids = scratch.slice();
+      const tmp = new Float64Array(nj * width);
+      for (let j = 0; j < nj; j++) {
+        const o = j * width;
+        const oa = repA[j]! * width;
+        const ob = repB[j]! * width;
+        for (let w = 0; w < width; w++) tmp[o + w] = cur.tmp[oa + w]! + s.tmp[ob + w]!;
+      }
+      open.set(s.g, { g: s.g, ids, n: nj, tmp });
+    }
+    for (const cur of open.values()) out.push(cur);
+    return out;
+  }
 
   /** Groups trees (of one output group each) whose class ids over one side are identical. */
   function groupBy<T extends { g: number }>(items: T[], ids: (m: T) => Int32Array, classes: (m: T) => number): T[][] {
@@ -165,6 +265,57 @@ export function coalitionMargins(
     const v = Math.fround(values[o + t.splitIndex[n]!]!);
     if (v !== v) return t.defaultLeft[n] === 1 ? 0 : 1;
     return v < t.splitCondition[n]! ? 0 : 1;
+  }
+
+  /**
+   * `classify` from precomputed direction masks (bit k: the row goes right at the tree's k-th inner node;
+   * row r's mask at masks[mo + r]): the same classes, numbered in the same order of first appearance.
+   */
+  function classifyMasked(t: Tree, nodes: Int32Array, inS: Uint8Array, rows: number[], masks: Int32Array, mo: number, side: number, ids: Int32Array, reps: number[]): void {
+    reps.length = 0;
+    let sideMask = 0;
+    for (let k = 0; k < nodes.length; k++) if (inS[t.splitIndex[nodes[k]!]!] === side) sideMask |= 1 << k;
+    if (sideMask === 0) {
+      ids.fill(0);
+      if (rows.length > 0) reps.push(rows[0]!);
+      return;
+    }
+    stamp++;
+    if (nodes.length <= 16) {
+      // Few inner nodes: the masked directions index a table directly.
+      if (!directStamp) {
+        directStamp = new Int32Array(1 << 16);
+        directVal = new Int32Array(1 << 16);
+      }
+      const ds = directStamp;
+      const dv = directVal!;
+      for (let r = 0; r < rows.length; r++) {
+        const key = masks[mo + rows[r]!]! & sideMask;
+        if (ds[key] !== stamp) {
+          ds[key] = stamp;
+          dv[key] = reps.length;
+          reps.push(rows[r]!);
+        }
+        ids[r] = dv[key]!;
+      }
+      return;
+    }
+    for (let r = 0; r < rows.length; r++) {
+      const key = masks[mo + rows[r]!]! & sideMask;
+      let h = Math.imul(key, 0x9e3779b1) >>> (32 - hashBits);
+      for (;;) {
+        if (hashStamp[h] !== stamp) {
+          hashStamp[h] = stamp;
+          hashKey[h] = key;
+          hashVal[h] = reps.length;
+          reps.push(rows[r]!);
+          break;
+        }
+        if (hashKey[h] === key) break;
+        h = (h + 1) & hashMask;
+      }
+      ids[r] = hashVal[h]!;
+    }
   }
 
   /** Classes of rows by their directions at the tree's inner nodes whose feature is on `side` (1 = in S). */
@@ -202,4 +353,31 @@ export function coalitionMargins(
       ids[r] = id;
     }
   }
+}
+
+/**
+ * Direction masks of every row for `coalitionMargins`: tree-major (tree t, row r at t * rows + r), bit k set
+ * when the row goes right at the tree's k-th inner node (float32 comparison, missing values to the default
+ * child). Trees with more than 31 inner nodes get no mask (their rows are classified by walking).
+ */
+export function directionMasks(trees: GameTree[], inner: Int32Array[], values: Float64Array, cols: number): Int32Array {
+  const rows = values.length / cols;
+  const out = new Int32Array(trees.length * rows);
+  for (let ti = 0; ti < trees.length; ti++) {
+    const nodes = inner[ti]!;
+    if (nodes.length > 31) continue;
+    const t = trees[ti]!;
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let m = 0;
+      for (let k = 0; k < nodes.length; k++) {
+        const n = nodes[k]!;
+        const v = Math.fround(values[o + t.splitIndex[n]!]!);
+        const right = v !== v ? (t.defaultLeft[n] === 1 ? 0 : 1) : v < t.splitCondition[n]! ? 0 : 1;
+        m |= right << k;
+      }
+      out[ti * rows + r] = m;
+    }
+  }
+  return out;
 }

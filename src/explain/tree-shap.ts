@@ -5,14 +5,17 @@
  * and feature, plus a bias column (the trees' expected value under the training cover plus the base
  * margin). Values are in margin (log-odds for logistic objectives) space, as XGBoost gives them.
  *
- * Large inputs are split by rows over worker threads that run the kernel's source; each row is computed
- * exactly as on the calling thread.
+ * `pred_contribs` runs `tree-shap-fast-kernel` (rows classed per tree by their directions, so a tree is
+ * walked once per class; reciprocal products instead of divisions), interactions and conditioning the
+ * general `tree-shap-kernel`; both give XGBoost's float32 values. Large inputs are split by rows over worker
+ * threads that run the kernel's source; each row is computed exactly as on the calling thread.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { invalid } from '../core/errors.js';
 import type { FeatureMatrix, TreeEnsemble } from '../models/index.js';
 import { baseMarginF32 } from '../models/gbt/predict/index.js';
+import { treeShapFastKernel } from './tree-shap-fast-kernel.js';
 import { treeShapKernel } from './tree-shap-kernel.js';
 
 export interface ShapTrees {
@@ -23,6 +26,8 @@ export interface ShapTrees {
   defaultLeft: Uint8Array;
   hess: Float32Array;
   meanValues: Float32Array;
+  /** float32(cover(node) / cover(parent)), XGBoost's zero fraction of the edge into each node. */
+  zeroFraction: Float32Array;
   treeOffsets: Int32Array;
   treeGroups: Int32Array;
   maxDepth: number;
@@ -60,6 +65,7 @@ export function shapTrees(model: TreeEnsemble): ShapTrees {
   const defaultLeft = shared(Uint8Array, total);
   const hess = shared(Float32Array, total);
   const meanValues = shared(Float32Array, total);
+  const zeroFraction = shared(Float32Array, total);
   const treeOffsets = shared(Int32Array, model.trees.length + 1);
   const treeGroups = shared(Int32Array, model.trees.length);
   let maxDepth = 0;
@@ -82,6 +88,8 @@ export function shapTrees(model: TreeEnsemble): ShapTrees {
       else {
         const l = t.left[n]!;
         const r = t.right[n]!;
+        zeroFraction[off + l] = f(t.sumHessian[l]! / t.sumHessian[n]!);
+        zeroFraction[off + r] = f(t.sumHessian[r]! / t.sumHessian[n]!);
         result = f(fill(l, depth + 1) * t.sumHessian[l]!);
         result = f(result + f(fill(r, depth + 1) * t.sumHessian[r]!));
         result = f(result / t.sumHessian[n]!);
@@ -94,7 +102,7 @@ export function shapTrees(model: TreeEnsemble): ShapTrees {
   });
   treeOffsets[model.trees.length] = off;
   const compiled: ShapTrees = {
-    left, right, splitIndex, splitCondition, defaultLeft, hess, meanValues, treeOffsets, treeGroups, maxDepth,
+    left, right, splitIndex, splitCondition, defaultLeft, hess, meanValues, zeroFraction, treeOffsets, treeGroups, maxDepth,
     numGroup: marginGroupCount(model),
     cols: model.numFeature,
     base: baseMarginF32(model),
@@ -183,6 +191,10 @@ async function contributions(model: TreeEnsemble, matrix: FeatureMatrix, conditi
 }
 
 function run(c: ShapTrees, x: Float64Array, rowBegin: number, rowEnd: number, condition: number, conditionFeature: number, out: Float64Array): void {
+  if (condition === 0) {
+    treeShapFastKernel(c.left, c.right, c.splitIndex, c.splitCondition, c.defaultLeft, c.zeroFraction, c.meanValues, c.treeOffsets, c.treeGroups, c.maxDepth, x, c.cols, rowBegin, rowEnd, c.numGroup, c.base, out);
+    return;
+  }
   treeShapKernel(c.left, c.right, c.splitIndex, c.splitCondition, c.defaultLeft, c.hess, c.meanValues, c.treeOffsets, c.treeGroups, c.maxDepth, x, c.cols, rowBegin, rowEnd, c.numGroup, c.base, condition, conditionFeature, out);
 }
 
@@ -197,8 +209,10 @@ const WORKER_SOURCE = `
 const { parentPort, workerData: d } = require('node:worker_threads');
 const __name = (fn) => fn;
 const treeShapKernel = ${treeShapKernel.toString()};
+const treeShapFastKernel = ${treeShapFastKernel.toString()};
 const c = d.c;
-treeShapKernel(c.left, c.right, c.splitIndex, c.splitCondition, c.defaultLeft, c.hess, c.meanValues, c.treeOffsets, c.treeGroups, c.maxDepth, d.x, c.cols, d.rowBegin, d.rowEnd, c.numGroup, c.base, d.condition, d.conditionFeature, d.out);
+if (d.condition === 0) treeShapFastKernel(c.left, c.right, c.splitIndex, c.splitCondition, c.defaultLeft, c.zeroFraction, c.meanValues, c.treeOffsets, c.treeGroups, c.maxDepth, d.x, c.cols, d.rowBegin, d.rowEnd, c.numGroup, c.base, d.out);
+else treeShapKernel(c.left, c.right, c.splitIndex, c.splitCondition, c.defaultLeft, c.hess, c.meanValues, c.treeOffsets, c.treeGroups, c.maxDepth, d.x, c.cols, d.rowBegin, d.rowEnd, c.numGroup, c.base, d.condition, d.conditionFeature, d.out);
 parentPort.postMessage('done');
 `;
 
