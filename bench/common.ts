@@ -2,6 +2,7 @@
  * Shared pieces of the benchmarks: the seeded data set, the feature definitions, temp workspaces, timing and
  * percentile helpers, Redis key cleanup, and the report shape every benchmark returns.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -200,6 +201,29 @@ export async function redisAvailable(): Promise<boolean> {
   } finally {
     redis.disconnect();
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reference tools
+
+/**
+ * Runs a reference implementation, `{python} {script} ...args`, and parses the JSON on the last line of its
+ * stdout as the result. A missing interpreter or a non-zero exit is not an error: `unavailable` says why
+ * (with the end of stderr), so the benchmark can report without the comparison.
+ */
+export function runReferenceScript<T>(python: string, script: string, args: string[]): Promise<{ result?: T; unavailable?: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(python, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    child.on('error', (e) => resolve({ unavailable: `cannot run ${python}: ${e.message}` }));
+    child.on('close', (code) => {
+      if (code !== 0) return resolve({ unavailable: `${python} ${script} exited with ${code}: ${err.trim().slice(-500)}` });
+      resolve({ result: JSON.parse(out.trim().split('\n').pop()!) as T });
+    });
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

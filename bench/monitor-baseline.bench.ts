@@ -6,7 +6,6 @@
  * same numbers (counts, sum, mean, std, min, max, 10 buckets, exact deciles instead of a sketch) with
  * `bench/monitor_baseline_ref.py` under /usr/bin/python3; the sums and means are checked equal.
  */
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sliceTable, type ColumnTable } from '../src/core/columns.js';
@@ -14,7 +13,7 @@ import { generateScholarship } from '../src/datasets/index.js';
 import { computeStatistics, mergeStatistics, suggestBaseline } from '../src/monitor/baseline/index.js';
 import { FsObjectStore } from '../src/storage/index.js';
 import { writeTable } from '../src/table/index.js';
-import { fmtInt, median, newReport, round, tempWorkspace, timed, type BenchReport, type Benchmark } from './common.js';
+import { fmtInt, median, newReport, round, tempWorkspace, timed, runReferenceScript, type BenchReport, type Benchmark } from './common.js';
 
 const ROWS = 1_000_000;
 const REPS = 3;
@@ -32,21 +31,6 @@ interface RefResult {
   peakRssMb: number;
 }
 
-function runReference(csv: string): Promise<{ result?: RefResult; unavailable?: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(PYTHON, [REF_SCRIPT, csv, String(REPS)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('error', (e) => resolve({ unavailable: `cannot run ${PYTHON}: ${e.message}` }));
-    child.on('close', (code) => {
-      if (code !== 0) return resolve({ unavailable: `${PYTHON} ${REF_SCRIPT} exited with ${code}: ${err.trim().slice(-500)}` });
-      resolve({ result: JSON.parse(out.trim().split('\n').pop()!) as RefResult });
-    });
-  });
-}
-
 export const benchmark: Benchmark = {
   name: 'monitor-baseline',
   description: `Model Monitor baseline (statistics.json + constraints.json) of ${fmtInt(ROWS)} rows x ${COLUMNS.length} columns from CSV; vs pandas/numpy`,
@@ -61,7 +45,7 @@ export const benchmark: Benchmark = {
       log(`wrote ${fmtInt(ROWS)} x ${COLUMNS.length} CSV`);
 
       log(`reference: ${PYTHON} ${REF_SCRIPT} ...`);
-      const ref = await runReference(csv);
+      const ref = await runReferenceScript<RefResult>(PYTHON, REF_SCRIPT, [csv, String(REPS)]);
       if (ref.result) log(`pandas ${ref.result.pandas}: read + statistics best ${(ref.result.bestSeconds * 1000).toFixed(0)} ms (statistics alone ${(ref.result.bestStatsSeconds * 1000).toFixed(0)} ms)`);
       else log(`reference skipped: ${ref.unavailable}`);
 

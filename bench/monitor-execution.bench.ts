@@ -6,7 +6,6 @@
  * Reference, same run: Python json + pandas/numpy parsing the same files and computing the same per-column
  * numbers (`bench/monitor_execution_ref.py` under /usr/bin/python3); the per-column sums must agree.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +13,7 @@ import { fixedClock } from '../src/core/clock.js';
 import { generateScholarship } from '../src/datasets/index.js';
 import { createPlatform } from '../src/platform.js';
 import { writeTable } from '../src/table/index.js';
-import { fmtInt, median, newReport, round, tempWorkspace, timed, type BenchReport, type Benchmark } from './common.js';
+import { fmtInt, median, newReport, round, tempWorkspace, timed, runReferenceScript, type BenchReport, type Benchmark } from './common.js';
 
 const RECORDS = 100_000;
 const FILES = 60;
@@ -31,21 +30,6 @@ interface RefResult {
   records: number;
   sums: Record<string, number>;
   peakRssMb: number;
-}
-
-function runReference(dir: string): Promise<{ result?: RefResult; unavailable?: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(PYTHON, [REF_SCRIPT, dir, String(REPS)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('error', (e) => resolve({ unavailable: `cannot run ${PYTHON}: ${e.message}` }));
-    child.on('close', (code) => {
-      if (code !== 0) return resolve({ unavailable: `${PYTHON} ${REF_SCRIPT} exited with ${code}: ${err.trim().slice(-500)}` });
-      resolve({ result: JSON.parse(out.trim().split('\n').pop()!) as RefResult });
-    });
-  });
 }
 
 /** Writes RECORDS capture lines (SageMaker's format) into FILES files of the 10:00 hour folder. */
@@ -91,7 +75,7 @@ export const benchmark: Benchmark = {
       log(`wrote ${fmtInt(RECORDS)} capture records in ${FILES} files`);
 
       log(`reference: ${PYTHON} ${REF_SCRIPT} ...`);
-      const ref = await runReference(captureDir);
+      const ref = await runReferenceScript<RefResult>(PYTHON, REF_SCRIPT, [captureDir, String(REPS)]);
       if (ref.result) log(`json + pandas ${ref.result.pandas}: best ${(ref.result.bestSeconds * 1000).toFixed(0)} ms for ${fmtInt(ref.result.records)} records`);
       else log(`reference skipped: ${ref.unavailable}`);
 

@@ -409,12 +409,37 @@ export class DefaultModelMonitor {
   }
 }
 
-/** SageMaker's `ModelQualityMonitor`, over `platform.monitor`. */
-export class ModelQualityMonitor {
-  latestBaseliningJob: { statistics: ModelQualityStatistics; constraints: ModelQualityConstraints; files: Baselined } | undefined;
-  private scheduleName: string | undefined;
+/**
+ * What the SDK's ModelQualityMonitor and ModelBiasMonitor share: the schedule made by their
+ * `createMonitoringSchedule`, run now, its executions, its latest violations, deleting it.
+ */
+export abstract class ScheduledModelMonitor {
+  protected scheduleName: string | undefined;
 
-  constructor(private readonly monitoring: ModelMonitoring) {}
+  constructor(protected readonly monitoring: ModelMonitoring) {}
+
+  runNow(window?: { start?: number; end?: number }): Promise<MonitoringExecution> {
+    return this.monitoring.runMonitoringSchedule(this.name(), window);
+  }
+  listExecutions(): Promise<MonitoringExecution[]> {
+    return this.monitoring.listMonitoringExecutions(this.name());
+  }
+  latestMonitoringConstraintViolations() {
+    return this.monitoring.latestMonitoringConstraintViolations(this.name());
+  }
+  deleteMonitoringSchedule(): Promise<void> {
+    return this.monitoring.deleteMonitoringSchedule(this.name());
+  }
+
+  protected name(): string {
+    if (!this.scheduleName) throw new NotFoundError('monitoring schedule', '(none)', 'NOT_FOUND', 'this monitor has no schedule yet: call createMonitoringSchedule() first');
+    return this.scheduleName;
+  }
+}
+
+/** SageMaker's `ModelQualityMonitor`, over `platform.monitor`. */
+export class ModelQualityMonitor extends ScheduledModelMonitor {
+  latestBaseliningJob: { statistics: ModelQualityStatistics; constraints: ModelQualityConstraints; files: Baselined } | undefined;
 
   async suggestBaseline(options: Parameters<ModelMonitoring['suggestModelQualityBaseline']>[0]) {
     this.latestBaseliningJob = await this.monitoring.suggestModelQualityBaseline(options);
@@ -430,25 +455,8 @@ export class ModelQualityMonitor {
     return d;
   }
 
-  runNow(window?: { start?: number; end?: number }): Promise<MonitoringExecution> {
-    return this.monitoring.runMonitoringSchedule(this.name(), window);
-  }
-  listExecutions(): Promise<MonitoringExecution[]> {
-    return this.monitoring.listMonitoringExecutions(this.name());
-  }
-  latestMonitoringConstraintViolations() {
-    return this.monitoring.latestMonitoringConstraintViolations(this.name());
-  }
   latestMonitoringStatistics() {
     return this.monitoring.latestMonitoringStatistics(this.name());
-  }
-  deleteMonitoringSchedule(): Promise<void> {
-    return this.monitoring.deleteMonitoringSchedule(this.name());
-  }
-
-  private name(): string {
-    if (!this.scheduleName) throw new NotFoundError('monitoring schedule', '(none)', 'NOT_FOUND', 'this monitor has no schedule yet: call createMonitoringSchedule() first');
-    return this.scheduleName;
   }
 }
 
@@ -456,12 +464,9 @@ export class ModelQualityMonitor {
  * SageMaker's `ModelBiasMonitor`, over `platform.monitor`: `suggestBaseline` runs a bias job (analysis.json),
  * `createMonitoringSchedule` checks each window's bias metrics (captured data + ground truth) against it.
  */
-export class ModelBiasMonitor {
+export class ModelBiasMonitor extends ScheduledModelMonitor {
   latestBaseliningJob: Awaited<ReturnType<ModelMonitoring['suggestBiasBaseline']>> | undefined;
   private analysisConfig: string | Record<string, unknown> | undefined;
-  private scheduleName: string | undefined;
-
-  constructor(private readonly monitoring: ModelMonitoring) {}
 
   async suggestBaseline(options: Parameters<ModelMonitoring['suggestBiasBaseline']>[0]) {
     this.latestBaseliningJob = await this.monitoring.suggestBiasBaseline(options);
@@ -482,23 +487,5 @@ export class ModelBiasMonitor {
     });
     this.scheduleName = d.MonitoringScheduleName;
     return d;
-  }
-
-  runNow(window?: { start?: number; end?: number }): Promise<MonitoringExecution> {
-    return this.monitoring.runMonitoringSchedule(this.name(), window);
-  }
-  listExecutions(): Promise<MonitoringExecution[]> {
-    return this.monitoring.listMonitoringExecutions(this.name());
-  }
-  latestMonitoringConstraintViolations() {
-    return this.monitoring.latestMonitoringConstraintViolations(this.name());
-  }
-  deleteMonitoringSchedule(): Promise<void> {
-    return this.monitoring.deleteMonitoringSchedule(this.name());
-  }
-
-  private name(): string {
-    if (!this.scheduleName) throw new NotFoundError('monitoring schedule', '(none)', 'NOT_FOUND', 'this monitor has no schedule yet: call createMonitoringSchedule() first');
-    return this.scheduleName;
   }
 }

@@ -92,28 +92,46 @@ class Reader {
   }
 }
 
-/** Validates a data-quality `statistics.json` (plumbline's or the container's) and returns it typed. */
-export function parseStatistics(json: unknown, source = 'statistics.json'): StatisticsJson {
-  const r = new Reader(source);
+/**
+ * The file's root object. Throws at once when it is not an object, or when it is the model-quality kind of
+ * the file (no `features`, and a key matching `modelQualityKey`) where the data-quality one is expected.
+ */
+function dataQualityRoot(r: Reader, json: unknown, file: 'statistics' | 'constraints', modelQualityKey: RegExp): Obj {
   const root = r.object(json, '(file)');
   if (!root) return (r.throwIfAny(), undefined as never);
-  if (!('features' in root) && Object.keys(root).some((k) => /_metrics$/.test(k))) {
-    r.fail('features', undefined, 'data-quality statistics with `features` (this is a model-quality statistics file)');
+  if (!('features' in root) && Object.keys(root).some((k) => modelQualityKey.test(k))) {
+    r.fail('features', undefined, `data-quality ${file} with \`features\` (this is a model-quality ${file} file)`);
     r.throwIfAny();
   }
-  const version = root.version === undefined ? 0.0 : r.number(root.version, 'version');
-  const dataset = r.object(root.dataset, 'dataset');
-  const itemCount = dataset ? r.count(dataset.item_count, 'dataset.item_count') : 0;
-  const list = r.array(root.features, 'features') ?? [];
+  return root;
+}
+
+/**
+ * Visits each object of the `features` array with its path (`features[i]`) and its name, recording an issue for
+ * an entry that is not an object (not visited), a name that is not a string, or a name used by an earlier feature.
+ */
+function forEachNamedFeature(r: Reader, list: unknown, visit: (feature: Obj, path: string, name: string, raw: unknown) => void): void {
   const names = new Set<string>();
-  const features: FeatureStatistics[] = [];
-  list.forEach((raw, i) => {
+  (r.array(list, 'features') ?? []).forEach((raw, i) => {
     const p = `features[${i}]`;
     const f = r.object(raw, p);
     if (!f) return;
     const name = r.string(f.name, `${p}.name`);
     if (name !== '' && names.has(name)) r.fail(`${p}.name`, name, 'a feature name not used by an earlier feature');
     names.add(name);
+    visit(f, p, name, raw);
+  });
+}
+
+/** Validates a data-quality `statistics.json` (plumbline's or the container's) and returns it typed. */
+export function parseStatistics(json: unknown, source = 'statistics.json'): StatisticsJson {
+  const r = new Reader(source);
+  const root = dataQualityRoot(r, json, 'statistics', /_metrics$/);
+  const version = root.version === undefined ? 0.0 : r.number(root.version, 'version');
+  const dataset = r.object(root.dataset, 'dataset');
+  const itemCount = dataset ? r.count(dataset.item_count, 'dataset.item_count') : 0;
+  const features: FeatureStatistics[] = [];
+  forEachNamedFeature(r, root.features, (f, p, name, raw) => {
     const feature: FeatureStatistics = { name, inferred_type: r.type(f.inferred_type, `${p}.inferred_type`) };
     if (f.numerical_statistics !== undefined) {
       const n = readNumerical(r, f.numerical_statistics, `${p}.numerical_statistics`);
@@ -194,23 +212,10 @@ function readString(r: Reader, raw: unknown, p: string): StringStatistics | unde
 /** Validates `constraints.json` (plumbline's, the container's, or hand-edited) and returns it typed. */
 export function parseConstraints(json: unknown, source = 'constraints.json'): ConstraintsJson {
   const r = new Reader(source);
-  const root = r.object(json, '(file)');
-  if (!root) return (r.throwIfAny(), undefined as never);
-  if (!('features' in root) && Object.keys(root).some((k) => /_constraints$/.test(k))) {
-    r.fail('features', undefined, 'data-quality constraints with `features` (this is a model-quality constraints file)');
-    r.throwIfAny();
-  }
+  const root = dataQualityRoot(r, json, 'constraints', /_constraints$/);
   const version = root.version === undefined ? 0.0 : r.number(root.version, 'version');
-  const list = r.array(root.features, 'features') ?? [];
-  const names = new Set<string>();
   const features: FeatureConstraint[] = [];
-  list.forEach((raw, i) => {
-    const p = `features[${i}]`;
-    const f = r.object(raw, p);
-    if (!f) return;
-    const name = r.string(f.name, `${p}.name`);
-    if (name !== '' && names.has(name)) r.fail(`${p}.name`, name, 'a feature name not used by an earlier feature');
-    names.add(name);
+  forEachNamedFeature(r, root.features, (f, p, name) => {
     const out: FeatureConstraint = { name, inferred_type: r.type(f.inferred_type, `${p}.inferred_type`) };
     if (f.completeness !== undefined) {
       const c = r.share(f.completeness, `${p}.completeness`);

@@ -17,7 +17,6 @@
 import {
   DEFAULT_MONITORING_CONFIG,
   javaDouble,
-  KllSketch,
   mergeConfigs,
   sketchOf,
   type ConstraintsJson,
@@ -160,14 +159,7 @@ export function evaluateConstraints(input: CheckInput): CheckReport {
     const total = common ? common.num_present + common.num_missing : 0;
     if (constraint.completeness !== undefined && common && total > 0) {
       const completeness = common.num_present / total;
-      add({
-        feature: constraint.name,
-        check: 'completeness_check',
-        value: completeness,
-        threshold: constraint.completeness,
-        passed: !(completeness < constraint.completeness),
-        description: `Value: ${javaDouble(completeness)} does not meet the constraint requirement! `,
-      });
+      add(minimumShareCheck(constraint.name, 'completeness_check', completeness, constraint.completeness));
     }
     // non_negative_check (plumbline extension)
     if (constraint.num_constraints?.is_non_negative === true && present > 0) {
@@ -196,14 +188,7 @@ export function evaluateConstraints(input: CheckInput): CheckReport {
     if (domains && domains.length > 0 && present > 0) {
       const inDomain = countInDomain(feature, new Set(domains));
       const conforming = inDomain / present;
-      add({
-        feature: constraint.name,
-        check: 'categorical_values_check',
-        value: conforming,
-        threshold: cfg.domainThreshold,
-        passed: !(conforming < cfg.domainThreshold),
-        description: `Value: ${javaDouble(conforming)} does not meet the constraint requirement! `,
-      });
+      add(minimumShareCheck(constraint.name, 'categorical_values_check', conforming, cfg.domainThreshold));
     }
     // baseline_drift_check
     const base = baseline?.features.find((f) => f.name === constraint.name);
@@ -286,6 +271,11 @@ function countInDomain(f: FeatureStatistics, domains: Set<string>): number {
   return n;
 }
 
+/** A check that a share (complete values, values in the domain) is at least `threshold`, in the container's wording. */
+function minimumShareCheck(feature: string, check: 'completeness_check' | 'categorical_values_check', share: number, threshold: number): CheckResult {
+  return { feature, check, value: share, threshold, passed: !(share < threshold), description: `Value: ${javaDouble(share)} does not meet the constraint requirement! ` };
+}
+
 function categories(f: FeatureStatistics): Map<string, number> {
   const m = new Map<string, number>();
   for (const b of f.string_statistics?.distribution?.categorical.buckets ?? []) m.set(b.value, (m.get(b.value) ?? 0) + b.count);
@@ -297,7 +287,7 @@ function driftCheck(name: string, base: FeatureStatistics, cur: FeatureStatistic
   const curSketch = sketchOf(cur);
   if (baseSketch && curSketch) {
     if (baseSketch.count === 0 || curSketch.count === 0) return undefined;
-    return numericDrift(name, baseSketch, curSketch, cfg);
+    return linfDrift(name, kllLinf(baseSketch, curSketch), cfg, 'Numerical');
   }
   if (base.string_statistics && cur.string_statistics) {
     const b = categories(base);
@@ -316,31 +306,26 @@ function driftCheck(name: string, base: FeatureStatistics, cur: FeatureStatistic
         description: `Categorical drift p-value (ChiSquared): ${javaDouble(p)} is below categorical threshold: ${cfg.categoricalThreshold}`,
       };
     }
-    const l = categoricalLinf(b, c);
-    const d = cfg.comparisonMethod === 'Robust' ? robust(l.distance, l.n, l.m) : l.distance;
-    return {
-      feature: name,
-      check: 'baseline_drift_check',
-      value: d,
-      threshold: cfg.categoricalThreshold,
-      method: `LInfinity ${cfg.comparisonMethod}`,
-      passed: !(d > cfg.categoricalThreshold),
-      description: `Categorical distance: ${javaDouble(d)} exceeds categorical threshold: ${cfg.categoricalThreshold}`,
-    };
+    return linfDrift(name, categoricalLinf(b, c), cfg, 'Categorical');
   }
   return undefined;
 }
 
-function numericDrift(name: string, base: KllSketch, cur: KllSketch, cfg: Effective): CheckResult {
-  const l = kllLinf(base, cur);
+/**
+ * The L-infinity drift check of a numerical (KLL sketches) or categorical feature: the distance (scaled by the
+ * sample sizes when the comparison method is Robust) passes unless above the kind's threshold. Method and
+ * description are worded as the container words them for that kind.
+ */
+function linfDrift(name: string, l: { distance: number; n: number; m: number }, cfg: Effective, kind: 'Numerical' | 'Categorical'): CheckResult {
   const d = cfg.comparisonMethod === 'Robust' ? robust(l.distance, l.n, l.m) : l.distance;
+  const threshold = kind === 'Numerical' ? cfg.comparisonThreshold : cfg.categoricalThreshold;
   return {
     feature: name,
     check: 'baseline_drift_check',
     value: d,
-    threshold: cfg.comparisonThreshold,
-    method: cfg.comparisonMethod,
-    passed: !(d > cfg.comparisonThreshold),
-    description: `Numerical distance: ${javaDouble(d)} exceeds numerical threshold: ${cfg.comparisonThreshold}`,
+    threshold,
+    method: kind === 'Numerical' ? cfg.comparisonMethod : `LInfinity ${cfg.comparisonMethod}`,
+    passed: !(d > threshold),
+    description: `${kind} distance: ${javaDouble(d)} exceeds ${kind.toLowerCase()} threshold: ${threshold}`,
   };
 }

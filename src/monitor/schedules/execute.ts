@@ -242,6 +242,77 @@ function outputFolder(schedule: MonitoringScheduleDescription, doc: MonitoringEx
   return doc.Trigger === 'OnDemand' ? `${folder}/${p(t.getUTCMinutes())}-${p(t.getUTCSeconds())}-${String(t.getUTCMilliseconds()).padStart(3, '0')}-ondemand` : folder;
 }
 
+/**
+ * The window's captured records that have ground truth (uploaded under `groundTruthUri`, read from an hour before
+ * the window to an hour after now), matched by inferenceId, else eventId: their row indexes in the window, labels
+ * and predictions, with the number of unreadable ground-truth lines. Throws when no record matched.
+ */
+async function mergeWithGroundTruth(
+  deps: ExecutionDeps,
+  doc: MonitoringExecution,
+  window: CaptureWindow,
+  groundTruthUri: string,
+): Promise<{ rows: number[]; labels: string[]; predictions: (string | null)[]; unreadable: number }> {
+  const { labels, unreadable } = await readGroundTruth(captureSource(groundTruthUri, deps.objectStore), Date.parse(doc.DataAnalysisStartTime) - 3_600_000, deps.clock.now() + 3_600_000);
+  const rows: number[] = [];
+  const y: string[] = [];
+  const pred: (string | null)[] = [];
+  for (let i = 0; i < window.table.length; i++) {
+    const key = window.inferenceIds[i] ?? window.eventIds[i];
+    const label = key ? labels.get(key) : undefined;
+    if (label === undefined) continue;
+    rows.push(i);
+    y.push(label);
+    pred.push(window.predictions[i] ?? null);
+  }
+  if (rows.length === 0) {
+    throw new Error(`No ground truth matched the ${window.records} captured record(s) in the window (matched by inferenceId, else eventId, against ${groundTruthUri})`);
+  }
+  return { rows, labels: y, predictions: pred, unreadable };
+}
+
+/**
+ * The files of one execution, written under its output folder (`outputFolder`): `write(name, file, body)`
+ * writes `{folder}/{file}` and records its URI in `outputs[name]` (in write order).
+ */
+function executionOutputs(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution) {
+  const out = outputLocation(deps.objectStore, schedule.MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringOutputConfig.MonitoringOutputs[0]!.S3Output.S3Uri);
+  const folder = outputFolder(schedule, doc);
+  const outputs: Record<string, string> = {};
+  return {
+    outputs,
+    async write(name: string, file: string, body: string): Promise<void> {
+      outputs[name] = await out.write(`${folder}/${file}`, body);
+    },
+  };
+}
+
+/** Indented JSON with a final newline, as the execution's JSON files are written. */
+function prettyJson(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+/** SageMaker's status and ExitMessage of an execution that ran to the end with `violationCount` violations. */
+function completion(violationCount: number): Pick<MonitoringExecution, 'MonitoringExecutionStatus' | 'ExitMessage'> {
+  const n = violationCount;
+  return {
+    MonitoringExecutionStatus: n > 0 ? 'CompletedWithViolations' : 'Completed',
+    ExitMessage: n > 0 ? `CompletedWithViolations: Job completed successfully with ${n} violations.` : 'Completed: Job completed successfully with no violations.',
+  };
+}
+
+/** Number of violations of each `constraint_check_type`. */
+function countByCheck(violations: readonly { constraint_check_type: string }[]): Record<string, number> {
+  const byCheck: Record<string, number> = {};
+  for (const v of violations) byCheck[v.constraint_check_type] = (byCheck[v.constraint_check_type] ?? 0) + 1;
+  return byCheck;
+}
+
+/** Whether the schedule publishes metrics (its `publish_cloudwatch_metrics` is not `Disabled`). */
+function publishesMetrics(schedule: MonitoringScheduleDescription): boolean {
+  return schedule.MonitoringScheduleConfig.MonitoringJobDefinition.Environment.publish_cloudwatch_metrics !== 'Disabled';
+}
+
 async function dataQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDescription, doc: MonitoringExecution, checkpoint: () => Promise<void>): Promise<StepResult> {
   const def = schedule.MonitoringScheduleConfig.MonitoringJobDefinition;
   const statsUri = def.BaselineConfig?.StatisticsResource?.S3Uri;
@@ -276,12 +347,10 @@ async function dataQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDesc
     }
   }
   await checkpoint();
-  const out = outputLocation(deps.objectStore, def.MonitoringOutputConfig.MonitoringOutputs[0]!.S3Output.S3Uri);
-  const folder = outputFolder(schedule, doc);
-  const outputs: Record<string, string> = {};
-  outputs.statistics = await out.write(`${folder}/statistics.json`, formatStatisticsJson(current));
-  outputs.constraint_violations = await out.write(`${folder}/constraint_violations.json`, formatViolationsJson(violations));
-  if (constraints) outputs.constraints = await out.write(`${folder}/constraints.json`, formatConstraintsJson(constraints));
+  const { outputs, write } = executionOutputs(deps, schedule, doc);
+  await write('statistics', 'statistics.json', formatStatisticsJson(current));
+  await write('constraint_violations', 'constraint_violations.json', formatViolationsJson(violations));
+  if (constraints) await write('constraints', 'constraints.json', formatConstraintsJson(constraints));
   const html = monitoringReportHtml({
     schedule: schedule.MonitoringScheduleName,
     endpoint: schedule.EndpointName,
@@ -293,12 +362,11 @@ async function dataQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDesc
     mapping: window.mapping.description,
     notes,
   });
-  outputs.report = await out.write(`${folder}/report.html`, html);
+  await write('report', 'report.html', html);
   const n = violations.violations.length;
-  const byCheck: Record<string, number> = {};
-  for (const v of violations.violations) byCheck[v.constraint_check_type] = (byCheck[v.constraint_check_type] ?? 0) + 1;
+  const byCheck = countByCheck(violations.violations);
   const metrics: ExecutionMetrics | undefined =
-    constraints?.monitoring_config?.emit_metrics === 'Disabled' || schedule.MonitoringScheduleConfig.MonitoringJobDefinition.Environment.publish_cloudwatch_metrics === 'Disabled'
+    constraints?.monitoring_config?.emit_metrics === 'Disabled' || !publishesMetrics(schedule)
       ? undefined
       : {
           records: window.records,
@@ -309,8 +377,7 @@ async function dataQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDesc
   return {
     fields: {
       ...common,
-      MonitoringExecutionStatus: n > 0 ? 'CompletedWithViolations' : 'Completed',
-      ExitMessage: n > 0 ? `CompletedWithViolations: Job completed successfully with ${n} violations.` : 'Completed: Job completed successfully with no violations.',
+      ...completion(n),
       Outputs: outputs,
       ViolationCount: n,
       ...(metrics ? { Metrics: metrics } : {}),
@@ -340,19 +407,7 @@ async function modelQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDes
     : undefined;
   const { window } = await loadWindow(deps, { ...schedule, Plumbline: { ...p, ColumnMapping: 'position' } }, doc);
   if (window.table.length === 0) throw new Error(NO_DATA);
-  const { labels, unreadable } = await readGroundTruth(captureSource(p.GroundTruthS3Uri, deps.objectStore), Date.parse(doc.DataAnalysisStartTime) - 3_600_000, deps.clock.now() + 3_600_000);
-  const y: (string | null)[] = [];
-  const pred: (string | null)[] = [];
-  for (let i = 0; i < window.table.length; i++) {
-    const key = window.inferenceIds[i] ?? window.eventIds[i];
-    const label = key ? labels.get(key) : undefined;
-    if (label === undefined) continue;
-    y.push(label);
-    pred.push(window.predictions[i] ?? null);
-  }
-  if (y.length === 0) {
-    throw new Error(`No ground truth matched the ${window.records} captured record(s) in the window (matched by inferenceId, else eventId, against ${p.GroundTruthS3Uri})`);
-  }
+  const { labels: y, predictions: pred, unreadable } = await mergeWithGroundTruth(deps, doc, window, p.GroundTruthS3Uri);
   const stats = computeModelQuality({
     problemType: p.ProblemType,
     labels: y,
@@ -364,23 +419,19 @@ async function modelQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDes
   const notes = [...window.notes, `${y.length} of ${window.table.length} captured prediction(s) merged with ground truth`];
   if (unreadable > 0) notes.push(`${unreadable} ground-truth line(s) could not be read`);
   await checkpoint();
-  const out = outputLocation(deps.objectStore, def.MonitoringOutputConfig.MonitoringOutputs[0]!.S3Output.S3Uri);
-  const folder = outputFolder(schedule, doc);
-  const outputs: Record<string, string> = {};
-  outputs.statistics = await out.write(`${folder}/statistics.json`, JSON.stringify(stats, null, 2) + '\n');
-  outputs.constraint_violations = await out.write(`${folder}/constraint_violations.json`, JSON.stringify({ violations }, null, 2) + '\n');
-  if (constraints) outputs.constraints = await out.write(`${folder}/constraints.json`, JSON.stringify(constraints, null, 2) + '\n');
-  outputs.report = await out.write(`${folder}/report.html`, modelQualityReport(schedule, doc, stats, violations, notes));
+  const { outputs, write } = executionOutputs(deps, schedule, doc);
+  await write('statistics', 'statistics.json', prettyJson(stats));
+  await write('constraint_violations', 'constraint_violations.json', prettyJson({ violations }));
+  if (constraints) await write('constraints', 'constraints.json', prettyJson(constraints));
+  await write('report', 'report.html', modelQualityReport(schedule, doc, stats, violations, notes));
   const values = metricValues(stats);
-  const byCheck: Record<string, number> = {};
-  for (const v of violations) byCheck[v.constraint_check_type] = (byCheck[v.constraint_check_type] ?? 0) + 1;
+  const byCheck = countByCheck(violations);
   const metrics: ExecutionMetrics | undefined =
-    def.Environment.publish_cloudwatch_metrics === 'Disabled' ? undefined : { records: y.length, modelMetrics: values, violationsByCheck: byCheck };
+    publishesMetrics(schedule) ? { records: y.length, modelMetrics: values, violationsByCheck: byCheck } : undefined;
   const n = violations.length;
   return {
     fields: {
-      MonitoringExecutionStatus: n > 0 ? 'CompletedWithViolations' : 'Completed',
-      ExitMessage: n > 0 ? `CompletedWithViolations: Job completed successfully with ${n} violations.` : 'Completed: Job completed successfully with no violations.',
+      ...completion(n),
       Outputs: outputs,
       ViolationCount: n,
       RecordsAnalysed: y.length,
@@ -414,14 +465,13 @@ async function explainability(deps: ExecutionDeps, schedule: MonitoringScheduleD
   const violations = drift.violation ? [drift.violation] : [];
   const notes = [...window.notes, `global SHAP (${run.methodNote}) on ${run.rows} captured record(s); NDCG ${drift.ndcg} against the baseline ranking (threshold ${threshold})`];
   await checkpoint();
-  const out = outputLocation(deps.objectStore, def.MonitoringOutputConfig.MonitoringOutputs[0]!.S3Output.S3Uri);
-  const folder = outputFolder(schedule, doc);
-  const outputs: Record<string, string> = {};
-  outputs.analysis = await out.write(`${folder}/analysis.json`, JSON.stringify(run.analysis, null, 2) + '\n');
-  outputs.constraint_violations = await out.write(`${folder}/constraint_violations.json`, JSON.stringify({ version: '1.0', violations }, null, 2) + '\n');
+  const { outputs, write } = executionOutputs(deps, schedule, doc);
+  await write('analysis', 'analysis.json', prettyJson(run.analysis));
+  await write('constraint_violations', 'constraint_violations.json', prettyJson({ version: '1.0', violations }));
   const features = Object.keys(baseline.values);
-  outputs.report = await out.write(
-    `${folder}/report.html`,
+  await write(
+    'report',
+    'report.html',
     renderHtmlReport({
       title: `Feature attribution drift: ${schedule.MonitoringScheduleName}`,
       subtitle: `Endpoint ${schedule.EndpointName}, window ${doc.DataAnalysisStartTime} to ${doc.DataAnalysisEndTime}`,
@@ -444,13 +494,12 @@ async function explainability(deps: ExecutionDeps, schedule: MonitoringScheduleD
   );
   const n = violations.length;
   const metrics: ExecutionMetrics | undefined =
-    def.Environment.publish_cloudwatch_metrics === 'Disabled'
+    !publishesMetrics(schedule)
       ? undefined
       : { records: run.rows, modelMetrics: { feature_attribution_ndcg: drift.ndcg, ...Object.fromEntries(Object.entries(liveValues).map(([k, v]) => [`feature_${k}`, v])) }, violationsByCheck: n ? { feature_attribution_drift_check: n } : {} };
   return {
     fields: {
-      MonitoringExecutionStatus: n > 0 ? 'CompletedWithViolations' : 'Completed',
-      ExitMessage: n > 0 ? `CompletedWithViolations: Job completed successfully with ${n} violations.` : 'Completed: Job completed successfully with no violations.',
+      ...completion(n),
       Outputs: outputs,
       ViolationCount: n,
       RecordsAnalysed: window.records,
@@ -481,19 +530,7 @@ async function modelBias(deps: ExecutionDeps, schedule: MonitoringScheduleDescri
   const { window } = await loadWindow(deps, { ...schedule, Plumbline: { ...p, ColumnMapping: 'model' } }, doc, undefined, { name: 'the analysis config headers', featureNames: headers });
   await checkpoint();
   if (window.table.length === 0) throw new Error(NO_DATA);
-  const { labels, unreadable } = await readGroundTruth(captureSource(p.GroundTruthS3Uri, deps.objectStore), Date.parse(doc.DataAnalysisStartTime) - 3_600_000, deps.clock.now() + 3_600_000);
-  const keep: number[] = [];
-  const y: string[] = [];
-  const pred: (string | null)[] = [];
-  for (let i = 0; i < window.table.length; i++) {
-    const key = window.inferenceIds[i] ?? window.eventIds[i];
-    const l = key ? labels.get(key) : undefined;
-    if (l === undefined) continue;
-    keep.push(i);
-    y.push(l);
-    pred.push(window.predictions[i] ?? null);
-  }
-  if (keep.length === 0) throw new Error(`No ground truth matched the ${window.records} captured record(s) in the window (matched by inferenceId, else eventId, against ${p.GroundTruthS3Uri})`);
+  const { rows: keep, labels: y, predictions: pred, unreadable } = await mergeWithGroundTruth(deps, doc, window, p.GroundTruthS3Uri);
   const features: ColumnTable = {
     length: keep.length,
     columns: window.table.columns.map((c) => ({ name: c.name, type: 'string' as const, values: keep.map((i) => (c.type === 'string' ? (c.values[i] ?? null) : String(c.values[i]))) })),
@@ -509,15 +546,13 @@ async function modelBias(deps: ExecutionDeps, schedule: MonitoringScheduleDescri
   if (result.unmatched.length) notes.push(`not in the baseline, not checked: ${result.unmatched.join(', ')}`);
   if (unreadable > 0) notes.push(`${unreadable} ground-truth line(s) could not be read`);
   await checkpoint();
-  const out = outputLocation(deps.objectStore, def.MonitoringOutputConfig.MonitoringOutputs[0]!.S3Output.S3Uri);
-  const folder = outputFolder(schedule, doc);
-  const outputs: Record<string, string> = {};
-  outputs.analysis = await out.write(`${folder}/analysis.json`, JSON.stringify(result.analysis, null, 2) + '\n');
-  outputs.constraint_violations = await out.write(`${folder}/constraint_violations.json`, JSON.stringify({ version: '1.0', violations }, null, 2) + '\n');
-  outputs.report = await out.write(`${folder}/report.html`, biasDriftReport(schedule, doc, result, notes));
+  const { outputs, write } = executionOutputs(deps, schedule, doc);
+  await write('analysis', 'analysis.json', prettyJson(result.analysis));
+  await write('constraint_violations', 'constraint_violations.json', prettyJson({ version: '1.0', violations }));
+  await write('report', 'report.html', biasDriftReport(schedule, doc, result, notes));
   const n = violations.length;
   const metrics: ExecutionMetrics | undefined =
-    def.Environment.publish_cloudwatch_metrics === 'Disabled'
+    !publishesMetrics(schedule)
       ? undefined
       : {
           records: keep.length,
@@ -526,8 +561,7 @@ async function modelBias(deps: ExecutionDeps, schedule: MonitoringScheduleDescri
         };
   return {
     fields: {
-      MonitoringExecutionStatus: n > 0 ? 'CompletedWithViolations' : 'Completed',
-      ExitMessage: n > 0 ? `CompletedWithViolations: Job completed successfully with ${n} violations.` : 'Completed: Job completed successfully with no violations.',
+      ...completion(n),
       Outputs: outputs,
       ViolationCount: n,
       RecordsAnalysed: keep.length,

@@ -4,12 +4,13 @@
  * the window, violations when a metric is farther from 0 than its baseline. Real workspace, real files, an
  * injected clock; the metric values are checked against the bias module on the same merged rows.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectReport } from '../../../test/helpers/browser.js';
+import { writeCaptureRecord } from '../../../test/helpers/monitoring.js';
 import { postTrainingBias } from '../../bias/index.js';
 import { fixedClock } from '../../core/clock.js';
 import { createRandom } from '../../core/random.js';
@@ -52,19 +53,7 @@ function rows(n: number, seed: number, biased = false): Row[] {
 }
 
 function capture(dir: string, at: number, row: Row, id: string): void {
-  const d = new Date(at);
-  const p = (n: number) => String(n).padStart(2, '0');
-  const folder = join(dir, 'ep', 'AllTraffic', String(d.getUTCFullYear()), p(d.getUTCMonth() + 1), p(d.getUTCDate()), p(d.getUTCHours()));
-  mkdirSync(folder, { recursive: true });
-  const rec = {
-    captureData: {
-      endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: `${row.sex},${row.math},${row.science}`, encoding: 'CSV' },
-      endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: row.score.toFixed(4), encoding: 'CSV' },
-    },
-    eventMetadata: { eventId: `ev-${id}`, inferenceId: id, inferenceTime: d.toISOString().replace(/\.\d{3}Z$/, 'Z') },
-    eventVersion: '0',
-  };
-  writeFileSync(join(folder, `${p(d.getUTCMinutes())}-00-000-capture.jsonl`), JSON.stringify(rec) + '\n', { flag: 'a' });
+  writeCaptureRecord(dir, at, { input: `${row.sex},${row.math},${row.science}`, output: row.score.toFixed(4), eventId: `ev-${id}`, inferenceId: id, fileTag: 'capture' });
 }
 
 describe('ModelBias schedules (bias drift)', () => {

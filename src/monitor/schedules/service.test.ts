@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { writeCaptureRecord } from '../../../test/helpers/monitoring.js';
 import { fixedClock } from '../../core/clock.js';
 import { createRandom } from '../../core/random.js';
 import { createPlatform, type Platform } from '../../platform.js';
@@ -31,20 +32,8 @@ beforeAll(() => {
 
 let seq = 0;
 function capture(dir: string, at: number, input: string, output = '0.87', inferenceId?: string): string {
-  const d = new Date(at);
-  const p = (n: number) => String(n).padStart(2, '0');
-  const folder = join(dir, 'ep', 'AllTraffic', String(d.getUTCFullYear()), p(d.getUTCMonth() + 1), p(d.getUTCDate()), p(d.getUTCHours()));
-  mkdirSync(folder, { recursive: true });
   const eventId = `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`;
-  const rec = {
-    captureData: {
-      endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: input, encoding: 'CSV' },
-      endpointOutput: { observedContentType: 'text/csv; charset=utf-8', mode: 'OUTPUT', data: output, encoding: 'CSV' },
-    },
-    eventMetadata: { eventId, ...(inferenceId ? { inferenceId } : {}), inferenceTime: d.toISOString().replace(/\.\d{3}Z$/, 'Z') },
-    eventVersion: '0',
-  };
-  writeFileSync(join(folder, `${p(d.getUTCMinutes())}-${p(d.getUTCSeconds())}-000-${eventId}.jsonl`), JSON.stringify(rec) + '\n', { flag: 'a' });
+  writeCaptureRecord(dir, at, { input, output, eventId, ...(inferenceId ? { inferenceId } : {}), outputContentType: 'text/csv; charset=utf-8', fileTag: eventId, secondsInFileName: true });
   return eventId;
 }
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeCaptureRecord } from '../../../test/helpers/monitoring.js';
 import { fixedClock } from '../../core/clock.js';
 import { isPlatformError } from '../../core/errors.js';
 import { createPlatform } from '../../platform.js';
@@ -19,19 +20,7 @@ const root = mkdtempSync(join(tmpdir(), 'plumbline-stop-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function capture(dir: string, at: number, input: string, output = '0.87'): void {
-  const d = new Date(at);
-  const p = (n: number) => String(n).padStart(2, '0');
-  const folder = join(dir, 'ep', 'AllTraffic', String(d.getUTCFullYear()), p(d.getUTCMonth() + 1), p(d.getUTCDate()), p(d.getUTCHours()));
-  mkdirSync(folder, { recursive: true });
-  const rec = {
-    captureData: {
-      endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: input, encoding: 'CSV' },
-      endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: output, encoding: 'CSV' },
-    },
-    eventMetadata: { eventId: `ev-${at}`, inferenceTime: d.toISOString().replace(/\.\d{3}Z$/, 'Z') },
-    eventVersion: '0',
-  };
-  writeFileSync(join(folder, `${p(d.getUTCMinutes())}-${p(d.getUTCSeconds())}-000-x.jsonl`), JSON.stringify(rec) + '\n', { flag: 'a' });
+  writeCaptureRecord(dir, at, { input, output, secondsInFileName: true });
 }
 
 /** A gate the execution waits at (its capture flush); `arrived` resolves when an execution reaches it. */

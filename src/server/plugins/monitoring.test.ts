@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeCaptureRecord } from '../../../test/helpers/monitoring.js';
 import { fixedClock } from '../../core/clock.js';
 import { createPlatform, type Platform } from '../../platform.js';
 import { createServer } from '../server.js';
@@ -19,22 +20,6 @@ const clock = fixedClock(T0);
 let platform: Platform;
 let app: FastifyInstance;
 let base: string;
-
-function capture(dir: string, at: number, input: string, output: string): void {
-  const d = new Date(at);
-  const p = (n: number) => String(n).padStart(2, '0');
-  const folder = join(dir, 'ep', 'AllTraffic', String(d.getUTCFullYear()), p(d.getUTCMonth() + 1), p(d.getUTCDate()), p(d.getUTCHours()));
-  mkdirSync(folder, { recursive: true });
-  const rec = {
-    captureData: {
-      endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: input, encoding: 'CSV' },
-      endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: output, encoding: 'CSV' },
-    },
-    eventMetadata: { eventId: `ev-${at}`, inferenceTime: d.toISOString().replace(/\.\d{3}Z$/, 'Z') },
-    eventVersion: '0',
-  };
-  writeFileSync(join(folder, `${p(d.getUTCMinutes())}-00-000-x.jsonl`), JSON.stringify(rec) + '\n', { flag: 'a' });
-}
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; type: string; json: any }> {
   const res = await fetch(base + path, { method, ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
@@ -59,7 +44,7 @@ beforeAll(async () => {
     outputS3Uri: platform.objectStore.uriOf('reports'),
   });
   // Output first, then inputs: a=1, b=-12 (negative: is_non_negative), c=abc (not Integral).
-  capture(captureDir, T0 - 120_000, '-12,abc', '1');
+  writeCaptureRecord(captureDir, T0 - 120_000, { input: '-12,abc', output: '1' });
   app = await createServer({ platform, syncIntervalMs: 0 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
