@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseXgboostJson } from '../models/index.js';
-import { predict } from '../models/gbt/predict/index.js';
+import { parseXgboostJson, predict } from '../models/index.js';
 import { loadShapFixtures } from '../../test/fixtures/shap/fixtures.js';
 import { kernelShap } from './kernel-shap.js';
 import { treeCoalitionEvaluator } from './tree-game.js';

@@ -15,10 +15,9 @@
  * classes stay few. With many coalitions, worker threads (started when the evaluator is built, so they load
  * while the caller scores the data) take one coalition at a time.
  */
-import type { FeatureMatrix, TreeEnsemble } from '../models/index.js';
+import { baseMarginF32, transformMargins, type FeatureMatrix, type TreeEnsemble } from '../models/index.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { baseMarginF32, transformMargins } from '../models/gbt/predict/index.js';
 import type { CoalitionEvaluator } from './kernel-shap.js';
 import { coalitionMargins, directionMasks, type GameTree } from './tree-game-kernel.js';
 import { marginGroupCount } from './tree-shap.js';

@@ -11,8 +11,7 @@
  * v (a-1)! c! / (a+c)! and each b-side feature -v a! (c-1)! / (a+c)!. Averaged over the baseline rows.
  */
 import { invalid } from '../core/errors.js';
-import type { FeatureMatrix, TreeEnsemble } from '../models/index.js';
-import { baseMarginF32 } from '../models/gbt/predict/index.js';
+import { baseMarginF32, type FeatureMatrix, type TreeEnsemble } from '../models/index.js';
 import { noProgress, type Progress } from '../core/progress.js';
 import { marginGroupCount } from './tree-shap.js';
 

@@ -11,10 +11,9 @@
  * threads that run the kernel's source; each row is computed exactly as on the calling thread.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { runWorkerTask } from '../core/worker-task.js';
 import { invalid } from '../core/errors.js';
-import type { FeatureMatrix, TreeEnsemble } from '../models/index.js';
-import { baseMarginF32 } from '../models/gbt/predict/index.js';
+import { baseMarginF32, type FeatureMatrix, type TreeEnsemble } from '../models/index.js';
 import { treeShapFastKernel } from './tree-shap-fast-kernel.js';
 import { treeShapKernel } from './tree-shap-kernel.js';
 
@@ -184,7 +183,7 @@ async function contributions(model: TreeEnsemble, matrix: FeatureMatrix, conditi
   const chunk = Math.ceil(matrix.rows / threads);
   const jobs: Promise<void>[] = [];
   for (let rowBegin = 0; rowBegin < matrix.rows; rowBegin += chunk) {
-    jobs.push(runWorker({ c, x, rowBegin, rowEnd: Math.min(matrix.rows, rowBegin + chunk), condition, conditionFeature, out }));
+    jobs.push(runWorkerTask(WORKER_SOURCE, { c, x, rowBegin, rowEnd: Math.min(matrix.rows, rowBegin + chunk), condition, conditionFeature, out }, 'TreeSHAP'));
   }
   await Promise.all(jobs);
   return out;
@@ -215,18 +214,3 @@ if (d.condition === 0) treeShapFastKernel(c.left, c.right, c.splitIndex, c.split
 else treeShapKernel(c.left, c.right, c.splitIndex, c.splitCondition, c.defaultLeft, c.hess, c.meanValues, c.treeOffsets, c.treeGroups, c.maxDepth, d.x, c.cols, d.rowBegin, d.rowEnd, c.numGroup, c.base, d.condition, d.conditionFeature, d.out);
 parentPort.postMessage('done');
 `;
-
-function runWorker(workerData: Record<string, unknown>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
-    let done = false;
-    worker.once('message', () => {
-      done = true;
-      resolve();
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (!done) reject(new Error(`TreeSHAP worker exited with code ${code} before finishing`));
-    });
-  });
-}

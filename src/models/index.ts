@@ -4,7 +4,7 @@ export { Estimator, type FitInputs, type FitOptions, type FitResult } from './es
 export type { ModelDescription, ModelFormat } from './model-record.js';
 export { matrixFromTable, type FeatureMatrix, type Predictor } from './predictor.js';
 export type { TreeEnsemble, Tree, Objective } from './gbt/tree-ensemble.js';
-export { TreeEnsemblePredictor, type TreeEnsemblePredictorOptions } from './gbt/predict/index.js';
+export { TreeEnsemblePredictor, baseMarginF32, predict, predictMargin, transformMargins, type TreeEnsemblePredictorOptions } from './gbt/predict/index.js';
 export { parseXgboostJson, serializeXgboostJson } from './gbt/xgboost/index.js';
 export { train, type TrainResult } from './gbt/train/index.js';
 export { loadTrainingData, type TrainingInput } from './training-data.js';

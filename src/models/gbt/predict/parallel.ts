@@ -7,7 +7,7 @@
  * than it saves.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { runWorkerTask } from '../../../core/worker-task.js';
 import type { FeatureMatrix } from '../../predictor.js';
 import type { TreeEnsemble } from '../tree-ensemble.js';
 import { compileEnsemble } from './compile.js';
@@ -64,7 +64,7 @@ export async function predictMarginAsync(model: TreeEnsemble, matrix: FeatureMat
       nodes: c.nodes, leafValues: c.leafValues, roots: c.roots, depths: c.depths, lopsided: c.lopsided, groups: c.groups,
       treeBegin: begin, treeEnd: end, x, cols: c.cols, rowBegin, rowEnd: Math.min(matrix.rows, rowBegin + chunk), numGroup, base, out,
     };
-    jobs.push(runWorker(workerData));
+    jobs.push(runWorkerTask(WORKER_SOURCE, workerData, 'prediction'));
   }
   await Promise.all(jobs);
   return out;
@@ -80,19 +80,4 @@ function copyToShared(values: Float64Array): Float64Array {
   const shared = new Float64Array(new SharedArrayBuffer(Math.max(1, values.length) * 8), 0, values.length);
   shared.set(values);
   return shared;
-}
-
-function runWorker(workerData: Record<string, unknown>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
-    let done = false;
-    worker.once('message', () => {
-      done = true;
-      resolve();
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (!done) reject(new Error(`prediction worker exited with code ${code} before finishing`));
-    });
-  });
 }
