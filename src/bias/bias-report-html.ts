@@ -33,7 +33,10 @@ export function biasReportHtml(analysis: BiasAnalysisJson, options: BiasReportHt
     },
   ];
   // The bootstrap gets its own callout below.
-  const notes = (options.notes ?? []).filter((n) => !(options.bootstrap && n.startsWith('confidence intervals:')));
+  // Warnings (e.g. a label with one class) stand out as callouts rather than rows of the run table.
+  const all = options.notes ?? [];
+  for (const w of all.filter((n) => n.startsWith('warning: '))) about.push({ type: 'callout', tone: 'warn', text: w.slice('warning: '.length).replace(/`/g, '') });
+  const notes = all.filter((n) => !n.startsWith('warning: ') && !(options.bootstrap && n.startsWith('confidence intervals:')));
   if (notes.length > 0) about.push({ type: 'table', columns: ['run', ''], rows: notes.map((n) => splitNote(n)) });
   if (options.bootstrap) {
     const b = options.bootstrap;

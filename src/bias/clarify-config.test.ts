@@ -9,7 +9,7 @@ describe('parseAnalysisConfig', () => {
   it('accepts the real fraud_detection analysis_config.json', () => {
     const parsed = parseAnalysisConfig(JSON.parse(readFileSync(fraud, 'utf8')));
     expect(parsed).toEqual({
-      bias: { facets: [{ name: 'customer_gender_female', values: [1] }], label: { name: 'fraud', values: [0] } },
+      bias: { facets: [{ name: 'customer_gender_female', values: [1], kindFromData: true }], label: { name: 'fraud', values: [0], kindFromData: true } },
       preMethods: 'all',
       postMethods: undefined,
       datasetType: 'text/csv',
@@ -30,7 +30,7 @@ describe('parseAnalysisConfig', () => {
     });
     expect(parsed.bias).toEqual({
       label: { name: 'Target', threshold: 0.5 },
-      facets: [{ name: 'Sex', values: [0] }, { name: 'Age', threshold: 40 }, { name: 'Sex' }],
+      facets: [{ name: 'Sex', values: [0], kindFromData: true }, { name: 'Age', threshold: 40 }, { name: 'Sex' }],
       groupVariable: 'Age',
     });
     expect(parsed).toMatchObject({ preMethods: ['CI', 'DPL'], postMethods: 'all', probabilityThreshold: 0.8, modelName: 'm1', headers: ['Target', 'Age', 'Sex'] });

@@ -3,7 +3,9 @@
  * Reads the bias part of a Clarify `analysis_config.json` into a BiasConfig plus the chosen methods, with
  * explicit checks that name the field and the value. Fields for SHAP, PDP, reports, endpoints, separate
  * facet / prediction files are accepted and ignored. Beyond Clarify, a facet's `name_or_index` may be a list
- * (an intersectional facet) with `value_or_threshold` a list of value combinations.
+ * (an intersectional facet) with `value_or_threshold` a list of value combinations. A bare number is a threshold,
+ * a list holds values, except a one-number list (`[40]`, what the SDK writes for a threshold too), flagged
+ * `kindFromData` and resolved against the data by `inferClarifyKinds` as Clarify's type guess would.
  */
 import { invalid, ValidationError } from '../core/errors.js';
 import type { BiasConfig, CategoryValue, FacetConfig, LabelConfig } from './groups.js';
@@ -96,7 +98,7 @@ export function methodList<M extends string>(path: string, value: unknown, valid
   return [...new Set(items)] as M[];
 }
 
-function rule(path: string, value: unknown, required: boolean): { values?: CategoryValue[]; threshold?: number } {
+function rule(path: string, value: unknown, required: boolean): { values?: CategoryValue[]; threshold?: number; kindFromData?: boolean } {
   if (value === undefined || value === null) {
     if (required) throw invalid(path, value, 'a list of values or a number');
     return {};
@@ -112,6 +114,8 @@ function rule(path: string, value: unknown, required: boolean): { values?: Categ
       }
     });
     if (required && value.length === 0) throw invalid(path, value, 'at least one positive label value, or a number');
+    // Clarify reads [40] as a threshold on a continuous column and as a value on a categorical one: decided from the data.
+    if (value.length === 1 && typeof value[0] === 'number') return { values: value as CategoryValue[], kindFromData: true };
     return { values: value as CategoryValue[] };
   }
   throw invalid(path, value, 'a list of values or a number');

@@ -24,7 +24,7 @@ export function flipFeatures(table: ColumnTable, exclude: readonly string[], nam
     : table.columns.filter((c) => !exclude.includes(c.name));
   if (columns.length === 0) fail('FlipTest needs at least one feature column');
   return columns.map((c) => {
-    if (c.type === 'string' || c.type === 'timestamp') fail('FlipTest does not support non-numeric columns');
+    if (c.type === 'string' || c.type === 'timestamp') fail(`FlipTest does not support non-numeric columns (column "${c.name}"${example(c)})`);
     let values: Float64Array;
     if (c.type === 'bool') {
       values = Float64Array.from(c.values);
@@ -33,6 +33,13 @@ export function flipFeatures(table: ColumnTable, exclude: readonly string[], nam
     for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i]!)) fail(`Input X contains NaN (FlipTest feature "${c.name}")`);
     return values;
   });
+}
+
+/** `, e.g. "Paris"`: the first non-null value of a string column, to name what is not a number. */
+function example(c: Column): string {
+  if (c.type !== 'string') return '';
+  const v = c.values.find((x) => x !== null && x !== undefined);
+  return v === undefined || v === null ? '' : `, e.g. ${JSON.stringify(v)}`;
 }
 
 export function flipTest(features: readonly Float64Array[], d: Uint8Array, predicted: Uint8Array): number {

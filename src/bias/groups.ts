@@ -29,6 +29,11 @@ export interface FacetConfig {
   name: string | string[];
   values?: CategoryValue[] | CategoryValue[][];
   threshold?: number;
+  /**
+   * Set when the rule came from a Clarify list holding one number (`value_or_threshold: [40]`), which Clarify
+   * reads as a value or a threshold depending on the column: `inferClarifyKinds` (run-notes) decides from the data.
+   */
+  kindFromData?: boolean;
 }
 
 /** Positive label values, or a threshold (`label > threshold` is positive). Multi-class labels collapse to positive/other. */
@@ -36,6 +41,8 @@ export interface LabelConfig {
   name: string;
   values?: CategoryValue[];
   threshold?: number;
+  /** As FacetConfig.kindFromData, for `label_values_or_threshold: [0.5]`. */
+  kindFromData?: boolean;
 }
 
 export interface BiasConfig {

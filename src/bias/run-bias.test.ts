@@ -57,6 +57,24 @@ describe('runBias', () => {
     await expect(runBias(platform, { data: csv, config, post: 'all' })).rejects.toThrow(/post-training metrics need a predicted label/);
   });
 
+  it('warns about a one-class label and notes the column types in report.md / report.html', async () => {
+    const one = join(dir, 'one.csv');
+    writeFileSync(one, 'approved,sex\n' + Array.from({ length: 40 }, (_, i) => `1,${i % 2}`).join('\n') + '\n');
+    const r = await runBias(platform, { data: one, config: { facets: [{ name: 'sex', values: [0] }], label: { name: 'approved', values: [1] } }, pre: ['CI', 'DPL'] });
+    expect(r.warnings).toEqual(['label `approved` has only one class: all 40 rows are positive (positive: `1`); metrics that compare outcomes between groups are 0 or fail']);
+    expect(r.reportMd).toContain('- warning: label `approved` has only one class');
+    expect(r.reportMd).toContain('- column types: facet `sex` (int column) read as categorical, d when in [0]');
+    expect(r.reportHtml).toContain('<div class="callout warn">label approved has only one class: all 40 rows are positive');
+    const ok = await runBias(platform, { data: csv, config, pre: ['CI'] });
+    expect(ok.warnings).toEqual([]);
+    // analysis_config.json's `value_or_threshold: [2]` on the float column x: a threshold, as Clarify reads it.
+    const fromFile = await runBias(platform, { data: csv, config: { facets: [{ name: 'x', values: [2], kindFromData: true }], label: { name: 'approved', values: [1] } }, pre: ['CI'] });
+    const facet = fromFile.analysis.pre_training_bias_metrics!.facets.x![0]!;
+    expect(facet.value_or_threshold).toBe('(2.0, 5.0]');
+    expect(facet.metrics[0]!.value).toBeCloseTo(0, 12); // 5 of 10 rows above 2
+    expect(fromFile.reportMd).toContain('facet `x` (float column) read as continuous, d when > 2');
+  });
+
   it('derives predicted labels from a model trained here (score > threshold is positive)', async () => {
     const all = generateScholarship({ rows: 400, seed: 5, eventTime: 1_700_000_000 });
     const keep = ['approved', 'sex', 'math', 'science', 'technology'];

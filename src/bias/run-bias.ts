@@ -29,6 +29,7 @@ import { resolveBootstrap, type BootstrapOptions } from './bootstrap.js';
 import { resolveGroups, type BiasConfig } from './groups.js';
 import type { PostTrainingMetric, PreTrainingMetric } from './metric.js';
 import { postTrainingBias, preTrainingBias, type BiasStageResult } from './report.js';
+import { columnTypeNotes, groupWarnings, inferClarifyKinds } from './run-notes.js';
 
 export interface RunBiasOptions {
   /** A header CSV / Parquet / JSON file (local path or object-store URI), or a table. */
@@ -67,6 +68,8 @@ export interface RunBiasResult {
   reportHtml: string;
   /** The predicted label column used for post-training metrics, if any. */
   predictedLabel?: string;
+  /** Things a person should know about the inputs, e.g. a label with only one class (also in the reports). */
+  warnings: string[];
 }
 
 export interface BiasOutputFiles {
@@ -90,7 +93,7 @@ export async function runBias(platform: BiasRunContext, options: RunBiasOptions)
   };
   progress.start(STEPS, 'bias analysis');
   let table = typeof options.data === 'string' ? await loadData(platform, options.data, options.headers, options.config.label.name) : options.data;
-  const config: BiasConfig = { ...options.config };
+  const config: BiasConfig = inferClarifyKinds(table, { ...options.config });
   if (options.predictedLabel !== undefined) config.predictedLabel = options.predictedLabel;
 
   step('predicting');
@@ -133,11 +136,14 @@ export async function runBias(platform: BiasRunContext, options: RunBiasOptions)
     ...(options.modelName === undefined && config.predictedLabel !== undefined && wantPost ? [`predicted labels: column \`${config.predictedLabel}\``] : []),
     ...(config.groupVariable !== undefined ? [`group variable: \`${config.groupVariable}\``] : []),
     ...(bootstrap ? [`confidence intervals: ${bootstrap.level * 100}% bootstrap percentile intervals, ${bootstrap.samples} replicates, seed ${bootstrap.seed}`] : []),
+    ...columnTypeNotes(table, config),
   ];
+  const warnings = groupWarnings(groups, config, wantPost);
+  notes.push(...warnings.map((w) => `warning: ${w}`));
   const title = options.title ?? 'Bias report';
   const reportMd = biasReportMarkdown(analysis, { title, notes });
   const reportHtml = biasReportHtml(analysis, { title, notes, ...(bootstrap ? { bootstrap } : {}) });
-  const out: RunBiasResult = { analysis, reportMd, reportHtml };
+  const out: RunBiasResult = { analysis, reportMd, reportHtml, warnings };
   if (config.predictedLabel !== undefined && wantPost) out.predictedLabel = config.predictedLabel;
   step('writing reports');
   if (options.output !== undefined) out.files = await writeOutputs(platform, options.output, analysis, reportMd, reportHtml);

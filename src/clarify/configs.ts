@@ -11,9 +11,10 @@
  * | `ModelConfig(model_name, instance_type, ...)` | `new ModelConfig({ modelName })` (a model of the registry; no endpoint) |
  * | `ModelPredictedLabelConfig(label, probability, probability_threshold)` | `new ModelPredictedLabelConfig({ label, probabilityThreshold })` |
  *
- * Paths are local paths or object-store URIs (`s3://bucket/...` with the S3 backend, `file://...`). As in
- * plumbline's analysis_config.json reading, a number in `...ValuesOrThreshold` is a threshold (continuous column) and
- * a list holds categorical values; Clarify instead guesses the column kind from the data.
+ * Paths are local paths or object-store URIs (`s3://bucket/...` with the S3 backend, `file://...`). Here a number
+ * in `...ValuesOrThreshold` is a threshold (continuous column) and a list holds categorical values; Clarify instead
+ * guesses the column kind from the data (plumbline's analysis_config.json reading does too for a one-number list,
+ * see bias/run-notes `inferClarifyKinds`, so existing configurations run unchanged).
  *
  * Intersectional facets (beyond Clarify): an entry of `facetName` may itself be a list of columns, e.g.
  * `facetName: [['sex', 'age_band']]`; its values are then combinations, e.g. `facetValuesOrThreshold: [[[0, '18-30']]]`

@@ -63,17 +63,21 @@ function cell(v: unknown, path: string): number {
   throw invalid(path, v, 'a number (the model reads numeric features)');
 }
 
+/**
+ * The baseline matrix of a file's table. A column read as text is fine when every value is a number or
+ * empty (e.g. a column left empty, read as text by the CSV reader): empty means missing (NaN).
+ */
 function checkedMatrix(table: ColumnTable, featureNames: string[], source: string): FeatureMatrix {
-  for (const n of featureNames) {
-    const c = table.columns.find((col) => col.name === n)!;
-    if (c.type === 'string') {
-      let bad: string | null = null;
-      for (let i = 0; i < table.length && bad === null; i++) {
-        const v = c.values[i];
-        if (v !== null && v !== undefined && v !== '' && !Number.isFinite(Number(v))) bad = String(v);
-      }
-      throw new ValidationError([{ path: `baseline.${n}`, message: `${JSON.stringify(source)} column "${n}" holds non-numeric values (e.g. ${JSON.stringify(bad)}); the model reads numbers` }]);
+  const columns = table.columns.map((c) => {
+    if (c.type !== 'string' || !featureNames.includes(c.name)) return c;
+    const values = new Float64Array(table.length);
+    for (let i = 0; i < table.length; i++) {
+      const v = c.values[i];
+      if (v === null || v === undefined || v.trim() === '') values[i] = NaN;
+      else if (Number.isFinite(Number(v))) values[i] = Number(v);
+      else throw new ValidationError([{ path: `baseline.${c.name}`, message: `${JSON.stringify(source)} column "${c.name}" holds non-numeric values (e.g. ${JSON.stringify(v)} in row ${i + 1}); the model reads numbers` }]);
     }
-  }
-  return matrixFromTable(table, featureNames);
+    return { name: c.name, type: 'float' as const, values };
+  });
+  return matrixFromTable({ length: table.length, columns }, featureNames);
 }

@@ -2,7 +2,7 @@
  * @module explain/config
  * `SHAPConfig` and `PDPConfig` as the SageMaker SDK names them (camelCase options), validated when built,
  * and the explainability part of a Clarify `analysis_config.json` (`methods.shap`, `methods.pdp`,
- * `headers`, `label`, `predictor.model_name`, `predictor.label_headers`) read into them.
+ * `headers`, `label`, `predictor.model_name`, `predictor.label_headers`, `methods.report.title`) read into them.
  */
 import { invalid, ValidationError } from '../core/errors.js';
 import { checkAggMethod, type AggMethod } from './aggregate.js';
@@ -127,6 +127,8 @@ export interface ParsedExplainabilityConfig {
   label?: string;
   modelName?: string;
   labelHeaders?: string[];
+  /** `methods.report.title`: the report's title. */
+  title?: string;
 }
 
 /** Reads the explainability parts of a Clarify analysis_config.json (bias parts are ignored). */
@@ -169,6 +171,13 @@ export function parseExplainabilityConfig(json: unknown): ParsedExplainabilityCo
       if (s.seed !== undefined) input.seed = s.seed as number;
       if (s.features_to_explain !== undefined) input.featuresToExplain = s.features_to_explain as (string | number)[];
       out.shap = new SHAPConfig(input);
+    }
+    if (methods.report !== undefined) {
+      const r = object(methods.report, 'methods.report');
+      if (r.title !== undefined) {
+        if (typeof r.title !== 'string') throw invalid('methods.report.title', r.title, 'a string');
+        out.title = r.title;
+      }
     }
     if (methods.pdp !== undefined) {
       const p = object(methods.pdp, 'methods.pdp');

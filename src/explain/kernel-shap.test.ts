@@ -116,6 +116,27 @@ describe('Kernel SHAP', () => {
     expect(Array.from(r1.values)).toEqual(Array.from(r2.values));
   });
 
+  it('sends the records of all coalitions to the predictor in large batches, not one call per coalition', async () => {
+    const calls: number[] = [];
+    const counting: PredictFn = async (m) => {
+      calls.push(m.rows);
+      return model(m);
+    };
+    const r = await kernelShap(counting, matrix(data), matrix(baseline), { numSamples: 14 });
+    expect(r.coalitions).toBe(14);
+    // Baseline rows, the explained rows, then every (row, coalition, baseline row) record in one call.
+    expect(calls).toHaveLength(3);
+    expect(calls.slice(0, 2)).toEqual([baseline.length, data.length]);
+    expect(calls[2]).toBeGreaterThanOrEqual(14 * Math.min(data.length, baseline.length));
+    // A cap on the records per call splits the work into a few batches, still far fewer calls than coalitions.
+    calls.length = 0;
+    const capped = await kernelShap(counting, matrix(data), matrix(baseline), { numSamples: 14, maxBatchRecords: 40 });
+    expect(calls.length - 2).toBeGreaterThan(1);
+    expect(calls.length - 2).toBeLessThan(14);
+    for (const n of calls.slice(2)) expect(n).toBeLessThanOrEqual(40);
+    expect(Array.from(capped.values).map((v) => v.toFixed(12))).toEqual(Array.from(r.values).map((v) => v.toFixed(12)));
+  });
+
   it('features_to_explain: the others move together and are not reported', async () => {
     const r = await kernelShap(model, matrix(data), matrix(baseline), { numSamples: 100, featuresToExplain: [0, 2] });
     expect(r.features).toEqual([0, 2]);

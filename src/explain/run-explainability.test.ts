@@ -131,7 +131,7 @@ describe('runExplainability', () => {
     });
     expect(parsed.shap).toMatchObject({ numSamples: 50, aggMethod: 'median', useLogit: false, seed: 3 });
     expect(parsed.pdp).toMatchObject({ gridResolution: 10, topK: 2 });
-    expect(parsed).toMatchObject({ label: 'approved', modelName: 'scholarship', labelHeaders: ['approved'] });
+    expect(parsed).toMatchObject({ label: 'approved', modelName: 'scholarship', labelHeaders: ['approved'], title: 'Analysis Report' });
     expect(parsed.shap!.toAnalysisConfig()).toMatchObject({ num_samples: 50, agg_method: 'median' });
   });
 
@@ -154,9 +154,19 @@ describe('runExplainability', () => {
     const narrow = join(dir, 'narrow.csv');
     writeFileSync(narrow, '1,2,3\n4,5,6\n');
     expect(await fail(() => run({ baseline: narrow }))).toMatch(/has 3 columns and no header; the model reads 6 features/);
+    // A column left empty is missing values (NaN), not text: the baseline is accepted.
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, FEATURES.join(',') + '\n1,70,70,,70,70\n0,60,60,,60,60\n');
+    const withEmpty = await runExplainability(platform, { data, label: 'approved', modelName: 'scholarship', shap: { baseline: empty }, method: 'kernel', output: join(dir, 'empty-out') });
+    expect(withEmpty.baselineRows).toBe(2);
+    expect(readFileSync(join(dir, 'empty-out', 'explanations_shap/baseline.csv'), 'utf8')).toBe('1,70,70,,70,70\n0,60,60,,60,60\n');
+    expect(await fail(() => run({ baseline: 's3://elsewhere/baseline.csv' }))).toMatch(/^baseline: got "s3:\/\/elsewhere\/baseline\.csv", expected a local path or a location inside the object store /);
+    const noRows = join(dir, 'no-rows.csv');
+    writeFileSync(noRows, 'approved,' + FEATURES.join(',') + '\n');
+    expect(await fail(() => runExplainability(platform, { data: noRows, label: 'approved', modelName: 'scholarship' }))).toMatch(/^data: got ".*no-rows\.csv", expected at least one record to explain$/);
     const text = join(dir, 'text.csv');
     writeFileSync(text, FEATURES.join(',') + '\n1,70,70,high,70,70\n');
-    expect(await fail(() => run({ baseline: text }))).toMatch(/column "technology" holds non-numeric values \(e\.g\. "high"\)/);
+    expect(await fail(() => run({ baseline: text }))).toMatch(/column "technology" holds non-numeric values \(e\.g\. "high" in row 1\)/);
     expect(await fail(() => new SHAPConfig({ numSamples: 1 }))).toMatch(/num_samples.*integer >= 2/);
     expect(await fail(() => new SHAPConfig({ aggMethod: 'max' as never }))).toMatch(/agg_method.*"max".*mean_abs, median, mean_sq/);
     expect(await fail(() => new SHAPConfig({ baseline: [[1]], numClusters: 2 }))).toMatch(/baseline or num_clusters, not both/);

@@ -122,9 +122,9 @@ export async function runExplainability(platform: ExplainRunContext, options: Ru
   // Data -> the model's input matrix.
   let table = typeof options.data === 'string' ? await loadData(platform, options.data, options.headers, options.label) : options.data;
   if (options.label !== undefined && !getColumn(table, options.label)) throw invalid('label', options.label, `a column of the data (${table.columns.map((c) => c.name).join(', ')})`);
+  if (table.length === 0) throw invalid('data', typeof options.data === 'string' ? options.data : 'a table with no rows', 'at least one record to explain');
   table = featureTable(table, featureNames, options.label);
   const X = matrixFromTable(table, featureNames);
-  if (X.rows === 0) throw invalid('data', 'no rows', 'at least one record to explain');
 
   const explainIdx = (shap.featuresToExplain ?? featureNames).map((f) => featureIndex(f, featureNames, 'features_to_explain'));
   const features = explainIdx.map((j) => featureNames[j]!);
@@ -136,7 +136,7 @@ export async function runExplainability(platform: ExplainRunContext, options: Ru
   const chosen: 'kernel' | 'tree' = method === 'auto' ? (tree ? 'tree' : 'kernel') : method;
   if (chosen === 'tree' && !tree) throw invalid('method', 'tree', `kernel or auto: model "${options.modelName}" (${predictor.kind}) is not a tree ensemble`);
   if (chosen === 'kernel' || explicitBaseline) {
-    if (shap.baseline !== undefined) baseline = await baselineMatrix(shap.baseline, featureNames, (p) => platform.models.localPathOf(p));
+    if (shap.baseline !== undefined) baseline = await baselineMatrix(shap.baseline, featureNames, (p) => localPathOf(platform, p, 'baseline'));
     else {
       const categorical = shap.categoricalFeatures !== undefined ? shap.categoricalFeatures.map((f) => featureIndex(f, featureNames, 'categorical_features')) : binaryColumns(X);
       baseline = baselineClusters(X, shap.numClusters, { categorical, seed: shap.seed ?? 0 }).centers;
@@ -307,6 +307,14 @@ function featureTable(table: ColumnTable, names: string[], label: string | undef
   }
   const missing = names.filter((n) => !getColumn(table, n));
   throw new ValidationError([{ path: 'data', message: `the data has no column ${missing.map((m) => `"${m}"`).join(', ')} (the model reads ${names.join(', ')}; the data has ${table.columns.map((c) => c.name).join(', ')})` }]);
+}
+
+/** A local path, or the local file of an object-store URI; an error naming `field` for a URI outside the store. */
+async function localPathOf(platform: ExplainRunContext, pathOrUri: string, field: string): Promise<string> {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(pathOrUri)) return pathOrUri;
+  const key = platform.objectStore.keyOf(pathOrUri);
+  if (key === undefined || key === '') throw invalid(field, pathOrUri, `a local path or a location inside the object store ${platform.objectStore.rootUri}`);
+  return platform.objectStore.localPath(key);
 }
 
 async function loadData(platform: ExplainRunContext, data: string, headers: string[] | undefined, label: string | undefined): Promise<ColumnTable> {

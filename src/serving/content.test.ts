@@ -52,6 +52,10 @@ describe('request bodies', () => {
     expect(rows('[1,92,83,86,96,67]\n{"sex":0,"math":1,"science":2,"technology":3,"random1":4,"random2":5}\n', 'jsonlines').rows).toBe(2);
     expect(failure('[[1,92,83]]', 'json')).toBe('body: has 3 values, expected 6 (sex, math, science, technology, random1, random2)');
     expect(failure('[{"sex":"male"}]', 'json')).toBe('column 1 (sex): got "male", expected a number');
+    // A feature left out is missing (NaN); a key that names no feature is refused rather than silently ignored.
+    expect(Number.isNaN(rows('[{"sex":1}]', 'json').values[1]!)).toBe(true);
+    expect(failure('[{"sex":1,"maths":92}]', 'json')).toBe('key: got "maths", expected a feature name of the model (sex, math, science, technology, random1, random2)');
+    expect(failure('{"sex":1}\n{"sex":1,"label":0}', 'jsonlines')).toBe('line 2, key: got "label", expected a feature name of the model (sex, math, science, technology, random1, random2)');
     expect(failure('{"instances": [', 'json')).toMatch(/^body: is not valid JSON/);
     expect(failure('[1,2,3,4,5,6]\n[1,2', 'jsonlines')).toMatch(/^line 2: is not valid JSON/);
   });

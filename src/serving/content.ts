@@ -167,6 +167,13 @@ function rowsFromItems(items: unknown[], options: ParseOptions, label: 'instance
       for (let j = 0; j < cols; j++) values[i * cols + j] = jsonNumber(item[j], at, j, names);
     } else if (item !== null && typeof item === 'object') {
       const o = item as Record<string, unknown>;
+      // A feature left out is a missing value (as XGBoost reads it); a key that is no feature is a mistake (a typo
+      // would otherwise predict from a missing value without a word).
+      for (const key in o) {
+        if (key !== idName && !names.includes(key)) {
+          throw new ValidationError([{ path: `${at ? at + ', ' : ''}key`, message: `got ${describeValue(key)}, expected a feature name of the model (${names.join(', ')})` }]);
+        }
+      }
       for (let j = 0; j < cols; j++) values[i * cols + j] = jsonNumber(o[names[j]!], at, j, names);
     } else {
       throw new ValidationError([{ path: at || 'body', message: `got ${describeValue(item)}, expected a list of ${cols} numbers or an object keyed by feature name` }]);

@@ -6,9 +6,10 @@
  * `plumbline serve` process serves endpoints another process created; `sync()` reloads a runtime whose catalog
  * entry changed (the server calls it on a timer).
  */
+import { pathToFileURL } from 'node:url';
 import type { Registry } from 'prom-client';
 import type { Catalog } from '../catalog/index.js';
-import { DEFAULT_CAPTURE_PREFIX, toApiCaptureConfig, type DataCaptureConfigApi, type DataCaptureConfigInput } from '../capture/index.js';
+import { DEFAULT_CAPTURE_PREFIX, resolveCaptureSink, toApiCaptureConfig, type DataCaptureConfigApi, type DataCaptureConfigInput } from '../capture/index.js';
 import type { Clock } from '../core/clock.js';
 import { NotFoundError, PlatformError, ValidationError, invalid, isPlatformError } from '../core/errors.js';
 import { formatIso } from '../core/time.js';
@@ -302,10 +303,21 @@ export class EndpointService {
       EndpointConfigName: configName,
       EndpointConfigArn: this.arn('endpoint-config', configName),
       ProductionVariants: production,
-      ...(capture ? { DataCaptureConfig: toApiCaptureConfig(capture, this.defaultCaptureDestination) } : {}),
+      ...(capture ? { DataCaptureConfig: this.captureConfig(capture) } : {}),
       ...(featureGroupName !== undefined ? { FeatureStoreEnrichment: { FeatureGroupName: featureGroupName } } : {}),
       CreationTime: formatIso(this.ctx.clock.now()),
     };
+  }
+
+  /**
+   * The API form of a capture config with its destination checked and written as a URI (a path inside the
+   * workspace's object store becomes its store URI, an absolute folder a file:// URI), so a destination no writer
+   * can use is refused before anything is created, and describe shows where the files are.
+   */
+  private captureConfig(capture: DataCaptureConfigInput | DataCaptureConfigApi): DataCaptureConfigApi {
+    const api = toApiCaptureConfig(capture, this.defaultCaptureDestination);
+    const uri = resolveCaptureSink(this.ctx.objectStore, api.DestinationS3Uri).uri;
+    return { ...api, DestinationS3Uri: uri.startsWith('/') ? pathToFileURL(uri).href.replace(/\/+$/, '') : uri };
   }
 
   private async deleteConfigQuietly(configName: string, endpointName: string): Promise<void> {

@@ -107,6 +107,47 @@ describe('in-process endpoints (the embedded default)', () => {
     expect((await captured('recipe6')).records.length).toBe(before + 1);
   });
 
+  it('changes the capture destination under load without losing or doubling a captured pair', async () => {
+    await platform.endpoints.create({ endpointName: 'moving-capture', variants: [{ modelName: 'cookbook-xgboost' }], dataCaptureConfig: { samplingPercentage: 100, destinationS3Uri: 'moving/a' } });
+    let stop = false;
+    const answered: string[] = [];
+    let n = 0;
+    const load = Promise.all(
+      Array.from({ length: 6 }, async () => {
+        while (!stop) {
+          const id = `req-${n++}`;
+          await platform.endpoints.invoke('moving-capture', { body: ROW, contentType: 'text/csv', inferenceId: id });
+          answered.push(id);
+        }
+      }),
+    );
+    for (const dest of ['moving/b', 'moving/a', 'moving/b']) {
+      await new Promise((r) => setTimeout(r, 20));
+      await platform.endpoints.updateDataCaptureConfig('moving-capture', { samplingPercentage: 100, destinationS3Uri: dest });
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    stop = true;
+    await load;
+    await platform.endpoints.flushCapture('moving-capture');
+    const ids: string[] = [];
+    const perDestination: number[] = [];
+    for (const dest of ['moving/a', 'moving/b']) {
+      const sink = resolveCaptureSink(platform.objectStore, dest);
+      let count = 0;
+      for (const f of await listCaptureFiles(sink, 'moving-capture')) {
+        for (const r of await readCaptureFile(sink, f)) {
+          ids.push(r.eventMetadata!.inferenceId!);
+          count++;
+        }
+      }
+      perDestination.push(count);
+    }
+    expect(answered.length).toBeGreaterThan(20);
+    expect(perDestination.every((c) => c > 0)).toBe(true);
+    expect(ids.sort()).toEqual([...answered].sort());
+    await platform.endpoints.delete('moving-capture');
+  });
+
   it('picks up changes another process made to the catalog (sync)', async () => {
     const other = await createPlatform({ home: fx.home, offlineFlushIntervalMs: 0, purgeIntervalMs: 0 });
     try {
@@ -141,6 +182,25 @@ describe('in-process endpoints (the embedded default)', () => {
     await expect(platform.endpoints.create({ endpointName: 'x', variants: [{ modelName: 'nope' }] })).rejects.toThrow('model "nope" not found');
     await expect(platform.endpoints.model('cookbook-xgboost').deploy({ endpointName: 'recipe6' })).rejects.toThrow('endpoint "recipe6" already exists');
     await expect(platform.endpoints.create({ endpointName: 'x', variants: [{ modelName: 'cookbook-xgboost' }], dataCaptureConfig: { samplingPercentage: 150 } })).rejects.toThrow('InitialSamplingPercentage: got 150');
+    // A destination no writer can use is refused before anything is created (no Failed endpoint left behind).
+    await expect(platform.endpoints.create({ endpointName: 'bad-dest', variants: [{ modelName: 'cookbook-xgboost' }], dataCaptureConfig: { destinationS3Uri: 's3://bucket/x' } })).rejects.toThrow(
+      /DestinationS3Uri: got "s3:\/\/bucket\/x", expected a location inside the workspace's object store/,
+    );
+    await expect(platform.endpoints.describe('bad-dest')).rejects.toThrow('endpoint "bad-dest" not found');
+  });
+
+  it('stores capture destinations as URIs: workspace paths as store URIs, absolute folders as file:// URIs', async () => {
+    const inStore = await platform.endpoints.create({ endpointName: 'dest-rel', variants: [{ modelName: 'cookbook-xgboost' }], dataCaptureConfig: { destinationS3Uri: 'my/capture/' } });
+    expect(inStore.DataCaptureConfig?.DestinationS3Uri).toBe(platform.objectStore.uriOf('my/capture'));
+    const folder = `${fx.home}/outside-capture`;
+    const d = await platform.endpoints.updateDataCaptureConfig('dest-rel', { samplingPercentage: 100, destinationS3Uri: folder });
+    expect(d.DataCaptureConfig?.DestinationS3Uri).toBe(`file://${folder}`);
+    await platform.endpoints.invoke('dest-rel', { body: ROW, contentType: 'text/csv' });
+    await platform.endpoints.flushCapture('dest-rel');
+    const files = await listCaptureFiles(resolveCaptureSink(platform.objectStore, d.DataCaptureConfig!.DestinationS3Uri), 'dest-rel');
+    expect(files).toHaveLength(1);
+    expect(files[0]!.uri.startsWith(`file://${folder}/dest-rel/AllTraffic/`)).toBe(true);
+    await platform.endpoints.delete('dest-rel');
   });
 });
 

@@ -79,11 +79,30 @@ describe('plumbline clarify bias', () => {
     expect(missing.err).toMatch(/--label: is required/);
   });
 
+  it('warns on stderr about a one-class label, reports an absent facet value as an empty group, names missing columns', async () => {
+    const one = await run(home, 'clarify', 'bias', '--data', data, '--label', 'approved', '--label-values', '7', '--facet', 'sex', '--facet-values', '0', '--methods', 'CI,DPL', '--output', join(dir, 'one'));
+    expect(one.code, one.err).toBe(0);
+    expect(one.err).toContain('warning: label approved has only one class: all 10 rows are negative (positive: 7)');
+    const empty = await run(home, 'clarify', 'bias', '--data', data, '--label', 'approved', '--label-values', '1', '--facet', 'sex', '--facet-values', '9', '--methods', 'CI,DPL', '--output', join(dir, 'empty'));
+    expect(empty.code, empty.err).toBe(0);
+    expect(empty.out).toMatch(/sex\s+9\s+pre\s+CI\s+failed: CI: facet set is empty/);
+    expect(empty.out).toMatch(/sex\s+9\s+pre\s+DPL\s+failed: Facet set is empty/);
+    for (const [flag, field] of [['--facet', 'facets[0].name'], ['--label', 'label.name'], ['--predicted-label', 'predictedLabel']] as const) {
+      const argv = ['clarify', 'bias', '--data', data, '--label', 'approved', '--label-values', '1', '--facet', 'sex', '--methods', flag === '--predicted-label' ? 'DPPL' : 'CI', '--output', join(dir, 'x')];
+      if (flag === '--predicted-label') argv.push('--predicted-label', 'nope');
+      else argv[argv.indexOf(flag) + 1] = 'nope';
+      const r = await run(home, ...argv);
+      expect(r.code).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toContain(`error[VALIDATION_FAILED]: ${field}: got "nope", expected a column of the dataset (approved, sex, grp, pred)`);
+    }
+  });
+
   it('maps flags and a config file to runBias options (flags win)', () => {
     const file = parseAnalysisConfig(JSON.parse(readFileSync(fraudConfig, 'utf8')));
     expect(biasOptionsFromFlags({ data: 'd.csv' }, file)).toEqual({
       data: 'd.csv',
-      config: { facets: [{ name: 'customer_gender_female', values: [1] }], label: { name: 'fraud', values: [0] } },
+      config: { facets: [{ name: 'customer_gender_female', values: [1], kindFromData: true }], label: { name: 'fraud', values: [0], kindFromData: true } },
       pre: 'all',
     });
     const o = biasOptionsFromFlags({ data: 'd.csv', label: 'y', labelThreshold: '0.5', facet: ['age'], facetThreshold: '40', model: 'm', probabilityThreshold: '0.7', methods: 'all', output: 'o' }, file);

@@ -60,7 +60,8 @@ export function registerClarify(program: Command, ctx: CommandContext): void {
       const fileConfig = o.config ? parseAnalysisConfig(await readJsonFile(o.config, '--config')) : undefined;
       const options = biasOptionsFromFlags(o, fileConfig);
       const result = await ctx.withPlatform((p) => runBias(p, options));
-      const value = { analysis: result.analysis, files: result.files ?? null };
+      for (const w of result.warnings) ctx.out().info(`warning: ${w.replace(/`/g, '')}`);
+      const value = { analysis: result.analysis, files: result.files ?? null, warnings: result.warnings };
       const files = result.files ? [`analysis: ${result.files.analysisJson}`, `report:   ${result.files.reportHtml}`, `markdown: ${result.files.reportMd}`] : [];
       ctx.out().result(value, () => [formatBiasTable(result.analysis, options.bootstrap?.level), '', ...files].join('\n'));
     });
@@ -72,10 +73,10 @@ export function biasOptionsFromFlags(o: ClarifyBiasFlags, file?: ParsedAnalysisC
   const labelName = o.label ?? base?.label.name;
   if (labelName === undefined) throw new ValidationError([{ path: '--label', message: 'is required (or give --config with "label")' }]);
   if (o.labelValues !== undefined && o.labelThreshold !== undefined) throw new ValidationError([{ path: '--label-values', message: 'give --label-values or --label-threshold, not both' }]);
-  let labelRule: { values?: CategoryValue[]; threshold?: number };
+  let labelRule: { values?: CategoryValue[]; threshold?: number; kindFromData?: boolean };
   if (o.labelValues !== undefined) labelRule = { values: values(o.labelValues) };
   else if (o.labelThreshold !== undefined) labelRule = { threshold: number('--label-threshold', o.labelThreshold) };
-  else if (base) labelRule = { ...(base.label.values ? { values: base.label.values } : {}), ...(base.label.threshold !== undefined ? { threshold: base.label.threshold } : {}) };
+  else if (base) labelRule = { ...(base.label.values ? { values: base.label.values } : {}), ...(base.label.threshold !== undefined ? { threshold: base.label.threshold } : {}), ...(base.label.kindFromData ? { kindFromData: true } : {}) };
   else throw new ValidationError([{ path: '--label-values', message: 'give the positive label values (--label-values 1) or --label-threshold' }]);
 
   if (o.facetValues !== undefined && o.facetThreshold !== undefined) throw new ValidationError([{ path: '--facet-values', message: 'give --facet-values or --facet-threshold, not both' }]);

@@ -98,10 +98,11 @@ describe('plumbline endpoints', () => {
       expect(Number(viaCli.out)).toBeGreaterThan(0);
       expect(await (await fetch(`${url}/metrics`)).text()).toContain('plumbline_endpoint_invocations_total{endpoint="served",variant="AllTraffic"} 2');
     } finally {
-      child.kill('SIGTERM');
+      // Ctrl-C (SIGINT) stops as cleanly as SIGTERM (serving/shutdown.test.ts covers SIGTERM under load).
+      child.kill('SIGINT');
     }
     expect(await exited, stderr).toBe(0);
-    // The server flushed its capture on SIGTERM.
+    // The server flushed its capture on SIGINT.
     const shown = JSON.parse((await cli('--json', 'capture', 'show', 'served')).out) as { inferenceId?: string }[];
     expect(shown.map((s) => s.inferenceId ?? null)).toEqual([null, 'via-http']);
   });

@@ -72,8 +72,8 @@ describe('plumbline clarify explain', () => {
   });
 
   it('flags win over the config file', () => {
-    const options = explainOptionsFromFlags({ data: 'd.csv', numSamples: '10', aggMethod: 'median', method: 'kernel' }, { modelName: 'm', label: 'y', shap: undefined });
-    expect(options).toMatchObject({ data: 'd.csv', modelName: 'm', label: 'y', method: 'kernel' });
+    const options = explainOptionsFromFlags({ data: 'd.csv', numSamples: '10', aggMethod: 'median', method: 'kernel' }, { modelName: 'm', label: 'y', shap: undefined, title: 'Analysis Report' });
+    expect(options).toMatchObject({ data: 'd.csv', modelName: 'm', label: 'y', method: 'kernel', title: 'Analysis Report' });
     expect(options.shap).toMatchObject({ numSamples: 10, aggMethod: 'median' });
   });
 });

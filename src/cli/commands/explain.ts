@@ -96,6 +96,7 @@ export function explainOptionsFromFlags(o: ClarifyExplainFlags, file?: ParsedExp
   if (label !== undefined) options.label = label;
   if (file?.headers) options.headers = file.headers;
   if (file?.labelHeaders) options.labelHeaders = file.labelHeaders;
+  if (file?.title !== undefined) options.title = file.title;
   if (o.pdp !== undefined || o.gridResolution !== undefined || o.topK !== undefined || file?.pdp) {
     options.pdp = new PDPConfig({
       ...(typeof o.pdp === 'string' ? { features: list(o.pdp) } : file?.pdp?.features ? { features: file.pdp.features } : {}),

@@ -79,6 +79,9 @@ describe('statistics.json and constraints.json', () => {
     };
     expectFail(() => parseStatistics(JSON.parse(read(`${SDK}/quality_check_step/model_quality/statistics.json`)), 'mq/statistics.json'), /mq\/statistics\.json: features: .*model-quality statistics file/);
     expectFail(() => parseConstraints(JSON.parse(read(`${SDK}/quality_check_step/model_quality/good_cases/constraints.json`))), /model-quality constraints file/);
+    // Swapped baseline files are named as such instead of half-parsing (a statistics.json has inferred_type too).
+    expectFail(() => parseConstraints(JSON.parse(read(`${DQ}/statistics.json`))), /\(file\): got \["version","dataset","features"\], expected a constraints\.json, not a statistics\.json/);
+    expectFail(() => parseStatistics(JSON.parse(read(`${DQ}/good_cases/constraints.json`))), /expected a statistics\.json, not a constraints\.json/);
     expectFail(() => parseConstraints({ features: [], monitoring_config: { datatype_check_threshold: 1.5 } }), /monitoring_config\.datatype_check_threshold: got 1\.5, expected a number from 0 to 1/);
     expectFail(() => parseConstraints({ features: [{ name: 'a', inferred_type: 'Integral' }], monitoring_config: { distribution_constraints: { comparison_threshold: -0.1 } } }), /comparison_threshold: got -0\.1/);
     expectFail(() => parseConstraints({ features: [{ name: 'a', inferred_type: 'Int' }], monitoring_config: {} }), /features\[0\]\.inferred_type: got "Int", expected one of Integral, Fractional, String, Unknown/);
@@ -233,5 +236,13 @@ describe('suggestBaseline', () => {
     await expect(suggestBaseline(ctx, { dataset: join(dir, 'training.csv'), output: '' })).rejects.toThrow(/output/);
     await expect(suggestBaseline(ctx, { dataset: join(dir, 'training.csv'), datasetFormat: { xml: {} } as never, output: join(dir, 'x') })).rejects.toThrow(/datasetFormat/);
     await expect(suggestBaseline(ctx, { dataset: { length: 0, columns: [{ name: 'a', type: 'int', values: new Float64Array(0) }] }, output: join(dir, 'x') })).rejects.toThrow(/no rows/);
+    // One short line makes DuckDB's sniffer read the whole CSV as one column: refused, not baselined as one String.
+    const rows = Array.from({ length: 50 }, (_, i) => `${i % 2},${60 + i},${70 + i}`);
+    writeFileSync(join(dir, 'ragged.csv'), ['a,b,c', ...rows.slice(0, 20), '1,2', ...rows.slice(20)].join('\n') + '\n');
+    await expect(suggestBaseline(ctx, { dataset: join(dir, 'ragged.csv'), output: join(dir, 'x') })).rejects.toThrow(/dataset: got ".*ragged\.csv", expected a CSV whose lines all have the same number of comma-separated fields \(it was read as one column, e\.g\. "a,b,c"/);
+    // A real one-column CSV, quoted commas included, is still baselined.
+    writeFileSync(join(dir, 'one.csv'), '"a, b"\n"c, d"\ne\n');
+    const one = await suggestBaseline(ctx, { dataset: join(dir, 'one.csv'), datasetFormat: { csv: { header: false } }, output: join(dir, 'one') });
+    expect(one.constraints.features.map((f) => [f.name, f.inferred_type])).toEqual([['_c0', 'String']]);
   });
 });

@@ -103,6 +103,17 @@ function dataQualityRoot(r: Reader, json: unknown, file: 'statistics' | 'constra
     r.fail('features', undefined, `data-quality ${file} with \`features\` (this is a model-quality ${file} file)`);
     r.throwIfAny();
   }
+  // A statistics.json given as constraints (or the reverse) would otherwise half-parse: say which file it is.
+  const other = file === 'statistics' ? 'constraints' : 'statistics';
+  const featureHas = (keys: string[]) => Array.isArray(root.features) && root.features.some((f) => f !== null && typeof f === 'object' && keys.some((k) => k in f));
+  const swapped =
+    file === 'constraints'
+      ? 'dataset' in root || featureHas(['numerical_statistics', 'string_statistics'])
+      : !('dataset' in root) && ('monitoring_config' in root || featureHas(['num_constraints', 'string_constraints']));
+  if (swapped) {
+    r.fail('(file)', Object.keys(root), `a ${file}.json, not a ${other}.json (were the statistics and constraints files swapped?)`);
+    r.throwIfAny();
+  }
   return root;
 }
 

@@ -6,7 +6,7 @@
  * local folder or under an object-store URI. `startSuggestBaselineJob` runs it as a job (status, progress and
  * outputs in the catalog), as `suggest_baseline(wait=False)` does.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ColumnTable } from '../../core/columns.js';
 import { invalid, ValidationError } from '../../core/errors.js';
@@ -120,7 +120,30 @@ async function loadDataset(ctx: BaselineContext, dataset: string, format: Datase
     path = await ctx.objectStore.localPath(key);
   }
   const f = readFormat(format, dataset);
-  return readTable(path, { ...(f.format ? { format: f.format } : {}), ...(f.header !== undefined ? { header: f.header } : {}) });
+  const table = await readTable(path, { ...(f.format ? { format: f.format } : {}), ...(f.header !== undefined ? { header: f.header } : {}) });
+  if ((f.format ?? formatFromPath(path)) === 'csv') await checkOneColumnCsv(table, path, dataset);
+  return table;
+}
+
+/**
+ * DuckDB's CSV sniffer falls back to a single column when lines have different numbers of fields (one short
+ * line is enough): the baseline would then hold one String feature named like the whole header. Refuse it.
+ */
+async function checkOneColumnCsv(table: ColumnTable, path: string, dataset: string): Promise<void> {
+  const only = table.columns.length === 1 ? table.columns[0]! : undefined;
+  if (!only || only.type !== 'string') return;
+  // The file's first line, unquoted, is the header or the first value: a quoted "a, b" is a real single field.
+  const handle = await open(path, 'r');
+  let firstLine: string;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(65536), 0, 65536, 0);
+    firstLine = buffer.toString('utf8', 0, bytesRead).split(/\r?\n/)[0]!;
+  } finally {
+    await handle.close();
+  }
+  const sample = [only.name, only.values[0]].find((v): v is string => typeof v === 'string' && v.includes(',') && v === firstLine);
+  if (sample === undefined) return;
+  throw invalid('dataset', dataset, `a CSV whose lines all have the same number of comma-separated fields (it was read as one column, e.g. "${sample.slice(0, 60)}"; look for a short or long line)`);
 }
 
 /** Writes both files (container text form) to a folder or an object-store prefix; returns their paths/URIs. */

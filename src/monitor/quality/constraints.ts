@@ -33,11 +33,11 @@ const SECTION: Record<ProblemType, { stats: 'regression_metrics' | 'binary_class
 /** Metrics where larger is worse. */
 const ERROR_METRICS = new Set(['mae', 'mse', 'rmse', 'false_positive_rate', 'false_negative_rate']);
 
-export function problemTypeOf(stats: ModelQualityStatistics | ModelQualityConstraints): ProblemType {
+export function problemTypeOf(stats: ModelQualityStatistics | ModelQualityConstraints, source = 'statistics'): ProblemType {
   for (const [p, s] of Object.entries(SECTION) as [ProblemType, (typeof SECTION)[ProblemType]][]) {
     if (s.stats in stats || s.constraints in stats) return p;
   }
-  throw invalid('statistics', Object.keys(stats), 'regression_metrics, binary_classification_metrics or multiclass_classification_metrics (or the matching _constraints)');
+  throw invalid(source, Object.keys(stats), 'a model-quality file with regression_metrics, binary_classification_metrics or multiclass_classification_metrics (or the matching _constraints)');
 }
 
 /** The scalar metrics of a statistics file: name -> value. */
@@ -67,14 +67,14 @@ export function suggestModelQualityConstraints(stats: ModelQualityStatistics): M
 export function parseModelQualityStatistics(json: unknown, source = 'statistics'): ModelQualityStatistics {
   if (!json || typeof json !== 'object') throw invalid(source, json, 'a model-quality statistics.json object');
   const stats = json as ModelQualityStatistics;
-  problemTypeOf(stats);
+  problemTypeOf(stats, source);
   return stats;
 }
 
 export function parseModelQualityConstraints(json: unknown, source = 'constraints'): ModelQualityConstraints {
   if (!json || typeof json !== 'object') throw invalid(source, json, 'a model-quality constraints.json object');
   const c = json as ModelQualityConstraints;
-  const problem = problemTypeOf(c);
+  const problem = problemTypeOf(c, source);
   const section = c[SECTION[problem].constraints] ?? {};
   const issues = [];
   for (const [k, v] of Object.entries(section)) {

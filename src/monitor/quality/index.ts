@@ -16,6 +16,7 @@ export {
   type ModelQualityConstraints,
   type ModelQualityViolation,
 } from './constraints.js';
+export { formatModelQualityJson } from './format.js';
 export { writeGroundTruth, readGroundTruth, type GroundTruthRecord } from './ground-truth.js';
 export { featureAttributionDrift, biasDrift, globalShapOf, type AttributionDriftResult, type BiasDriftViolation } from './attribution-drift.js';
 export { detectBiasDrift, biasMetricsOf, parseBiasMonitorConfig, BIAS_PREDICTED_LABEL, type BiasDriftResult, type BiasDriftInput, type BiasBaselineMetric } from './bias-drift.js';

@@ -13,7 +13,7 @@ import { fixedClock } from '../../core/clock.js';
 import { createRandom } from '../../core/random.js';
 import { createPlatform } from '../../platform.js';
 import { inspectReport } from '../../../test/helpers/browser.js';
-import { checkModelQuality, computeModelQuality, metricValues, parseModelQualityConstraints, parseModelQualityStatistics, suggestModelQualityConstraints } from './index.js';
+import { checkModelQuality, computeModelQuality, formatModelQualityJson, metricValues, parseModelQualityConstraints, parseModelQualityStatistics, suggestModelQualityConstraints } from './index.js';
 
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/sagemaker-examples/sagemaker-python-sdk/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'plumbline-quality-'));
@@ -39,7 +39,14 @@ describe('model quality', () => {
       { metric_name: 'mse', constraint_check_type: 'GreaterThanThreshold', description: `Metric mse with ${stats.regression_metrics!.mse!.value} was GreaterThanThreshold 0.03364933609800973` },
     ]);
     expect(checkModelQuality(stats, suggestModelQualityConstraints(stats)).violations).toEqual([]);
+    // The container's files, read and written back, are byte-identical (Jackson's text form, doubles as Java writes them).
+    for (const [f, parse] of [['statistics.json', parseModelQualityStatistics], ['good_cases/constraints.json', parseModelQualityConstraints], ['bad_cases/constraints.json', parseModelQualityConstraints]] as const) {
+      const text = readFileSync(join(mq, f), 'utf8');
+      expect(formatModelQualityJson(parse(JSON.parse(text))), f).toBe(text);
+    }
     expect(() => parseModelQualityConstraints({ version: 0, regression_constraints: { mae: { threshold: 1, comparison_operator: 'Bigger' } } })).toThrow(/comparison_operator/);
+    // A data-quality constraints.json given as model-quality constraints is named by its source.
+    expect(() => parseModelQualityConstraints({ version: 0, features: [], monitoring_config: {} }, '/b/constraints.json')).toThrow(/^\/b\/constraints\.json: got \["version","features","monitoring_config"\], expected a model-quality file with regression_metrics/);
   });
 
   it('computes binary and multiclass metrics as scikit-learn does', () => {
@@ -116,7 +123,9 @@ print(json.dumps({
       clock.set(Date.UTC(2026, 10, 26, 10, 0, 10));
       const [e] = await platform.monitor.tick();
       expect(e).toMatchObject({ MonitoringType: 'ModelQuality', MonitoringExecutionStatus: 'CompletedWithViolations' });
-      const stats = JSON.parse(readFileSync(fileURLToPath(e!.Outputs.statistics!), 'utf8'));
+      const statsText = readFileSync(fileURLToPath(e!.Outputs.statistics!), 'utf8');
+      expect(statsText).toMatch(/^\{\n  "version" : 0\.0,\n  "dataset" : \{/);
+      const stats = JSON.parse(statsText);
       const lines = readFileSync(join(fixtures, 'monitor', 'capture.jsonl'), 'utf8').trim().split('\n');
       expect(stats.dataset.item_count).toBe(lines.length);
       const v = JSON.parse(readFileSync(fileURLToPath(e!.Outputs.constraint_violations!), 'utf8')).violations;

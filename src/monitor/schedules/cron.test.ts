@@ -9,6 +9,7 @@ describe('schedule expressions', () => {
     expect(CronExpressionGenerator.daily()).toBe('cron(0 0 ? * * *)');
     expect(CronExpressionGenerator.daily(5)).toBe('cron(0 5 ? * * *)');
     expect(CronExpressionGenerator.dailyEveryXHours(6, 2)).toBe('cron(0 2/6 ? * * *)');
+    expect(CronExpressionGenerator.daily_every_x_hours(3)).toBe('cron(0 0/3 ? * * *)'); // the Python SDK's spelling
     expect(CronExpressionGenerator.now()).toBe('NOW');
     expect(CronExpressionGenerator.everyMinutes(5)).toBe('*/5 * * * *');
     expect(() => CronExpressionGenerator.daily(24)).toThrow(/hour: got 24, expected an integer from 0 to 23/);

@@ -24,6 +24,10 @@ export const CronExpressionGenerator = {
     if (!Number.isInteger(startingHour) || startingHour < 0 || startingHour > 23) throw invalid('startingHour', startingHour, 'an integer from 0 to 23');
     return `cron(0 ${startingHour}/${hourInterval} ? * * *)`;
   },
+  /** The Python SDK's spelling of `dailyEveryXHours`. */
+  daily_every_x_hours(hourInterval: number, startingHour = 0): string {
+    return CronExpressionGenerator.dailyEveryXHours(hourInterval, startingHour);
+  },
   /** `NOW`: one execution, right away (with DataAnalysisStartTime / DataAnalysisEndTime offsets). */
   now(): string {
     return 'NOW';

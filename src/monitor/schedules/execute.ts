@@ -28,6 +28,7 @@ import {
   checkModelQuality,
   computeModelQuality,
   metricValues,
+  formatModelQualityJson,
   parseModelQualityConstraints,
   readGroundTruth,
   featureAttributionDrift,
@@ -420,9 +421,9 @@ async function modelQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDes
   if (unreadable > 0) notes.push(`${unreadable} ground-truth line(s) could not be read`);
   await checkpoint();
   const { outputs, write } = executionOutputs(deps, schedule, doc);
-  await write('statistics', 'statistics.json', prettyJson(stats));
-  await write('constraint_violations', 'constraint_violations.json', prettyJson({ violations }));
-  if (constraints) await write('constraints', 'constraints.json', prettyJson(constraints));
+  await write('statistics', 'statistics.json', formatModelQualityJson(stats));
+  await write('constraint_violations', 'constraint_violations.json', formatModelQualityJson({ violations }));
+  if (constraints) await write('constraints', 'constraints.json', formatModelQualityJson(constraints));
   await write('report', 'report.html', modelQualityReport(schedule, doc, stats, violations, notes));
   const values = metricValues(stats);
   const byCheck = countByCheck(violations);
