@@ -132,6 +132,7 @@ describe('ClarifyProcessor', () => {
     );
     const result = await job.wait();
     expect(result.method).toBe('tree');
+    expect(result.methodNote).toContain('num_samples (20) applies to Kernel SHAP only');
     expect(result.features).toEqual(['sex', 'math', 'science', 'technology']);
     const d = await job.describe();
     expect(d).toMatchObject({ status: 'Completed', type: 'clarify-explainability', progress: 1 });

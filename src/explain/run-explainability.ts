@@ -201,7 +201,9 @@ export async function runExplainability(platform: ExplainRunContext, options: Ru
     methodNote =
       `TreeSHAP${method === 'auto' ? ` (method auto: model "${options.modelName}" is a tree ensemble)` : ''}, exact, ` +
       (baseline ? `interventional against a baseline of ${baseline.rows} row${baseline.rows === 1 ? '' : 's'}` : "path-dependent (XGBoost's pred_contribs)") +
-      `; values in ${space} space.`;
+      `; values in ${space} space` +
+      (shap.numSamples !== undefined ? `; num_samples (${shap.numSamples}) applies to Kernel SHAP only and was not used` : '') +
+      '.';
   }
 
   // Partial dependence.
