@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { formatValue, methodList, parseAnalysisConfig, POST_TRAINING_METRICS, PRE_TRAINING_METRICS, runBias, type BiasAnalysisJson, type ParsedAnalysisConfig, type BiasMetricsConfig, type CategoryValue, type PostTrainingMetric, type PreTrainingMetric, type RunBiasOptions } from '../../index.js';
-import { readJsonFile } from '../json-file.js';
+import { listFlag, numberFlag, readJsonFile } from '../flag-values.js';
 import type { CommandContext } from '../main.js';
 import { registerExplain } from './explain.js';
 
@@ -75,7 +75,7 @@ export function biasOptionsFromFlags(o: ClarifyBiasFlags, file?: ParsedAnalysisC
   if (o.labelValues !== undefined && o.labelThreshold !== undefined) throw new ValidationError([{ path: '--label-values', message: 'give --label-values or --label-threshold, not both' }]);
   let labelRule: { values?: CategoryValue[]; threshold?: number; kindFromData?: boolean };
   if (o.labelValues !== undefined) labelRule = { values: values(o.labelValues) };
-  else if (o.labelThreshold !== undefined) labelRule = { threshold: number('--label-threshold', o.labelThreshold) };
+  else if (o.labelThreshold !== undefined) labelRule = { threshold: numberFlag('--label-threshold', o.labelThreshold) };
   else if (base) labelRule = { ...(base.label.values ? { values: base.label.values } : {}), ...(base.label.threshold !== undefined ? { threshold: base.label.threshold } : {}), ...(base.label.kindFromData ? { kindFromData: true } : {}) };
   else throw new ValidationError([{ path: '--label-values', message: 'give the positive label values (--label-values 1) or --label-threshold' }]);
 
@@ -88,12 +88,12 @@ export function biasOptionsFromFlags(o: ClarifyBiasFlags, file?: ParsedAnalysisC
       if (names.length > 1) {
         if (o.facetThreshold !== undefined) throw new ValidationError([{ path: '--facet-threshold', message: `cannot apply to the intersectional facet ${JSON.stringify(flag)}: give --facet-values combinations, or none` }]);
         if (o.facetValues === undefined) return { name: names };
-        const combos = o.facetValues.split(',').map((c) => c.trim()).filter((c) => c !== '').map((c) => values(c.replace(/&/g, ',')));
+        const combos = listFlag(o.facetValues).map((c) => values(c.replace(/&/g, ',')));
         const bad = combos.findIndex((c) => c.length !== names.length);
         if (bad >= 0) throw new ValidationError([{ path: '--facet-values', message: `got ${JSON.stringify(o.facetValues)}, expected combinations of ${names.length} values joined with & (one per column of ${flag}), separated by commas` }]);
         return { name: names, values: combos };
       }
-      const rule = o.facetValues !== undefined ? { values: values(o.facetValues) } : o.facetThreshold !== undefined ? { threshold: number('--facet-threshold', o.facetThreshold) } : {};
+      const rule = o.facetValues !== undefined ? { values: values(o.facetValues) } : o.facetThreshold !== undefined ? { threshold: numberFlag('--facet-threshold', o.facetThreshold) } : {};
       return { name: names[0]!, ...rule };
     });
   } else if (base) {
@@ -110,14 +110,14 @@ export function biasOptionsFromFlags(o: ClarifyBiasFlags, file?: ParsedAnalysisC
 
   const options: RunBiasOptions = { data: o.data, config };
   if (model !== undefined) options.modelName = model;
-  const threshold = o.probabilityThreshold !== undefined ? number('--probability-threshold', o.probabilityThreshold) : file?.probabilityThreshold;
+  const threshold = o.probabilityThreshold !== undefined ? numberFlag('--probability-threshold', o.probabilityThreshold) : file?.probabilityThreshold;
   if (threshold !== undefined) options.probabilityThreshold = threshold;
   if (file?.headers) options.headers = file.headers;
   if (o.output !== undefined) options.output = o.output;
   if (o.ci !== undefined) {
-    options.bootstrap = { level: number('--ci', o.ci) };
-    if (o.ciSamples !== undefined) options.bootstrap.samples = number('--ci-samples', o.ciSamples);
-    if (o.seed !== undefined) options.bootstrap.seed = number('--seed', o.seed);
+    options.bootstrap = { level: numberFlag('--ci', o.ci) };
+    if (o.ciSamples !== undefined) options.bootstrap.samples = numberFlag('--ci-samples', o.ciSamples);
+    if (o.seed !== undefined) options.bootstrap.seed = numberFlag('--seed', o.seed);
   } else if (o.ciSamples !== undefined || o.seed !== undefined) {
     throw new ValidationError([{ path: o.ciSamples !== undefined ? '--ci-samples' : '--seed', message: 'needs --ci <level> (e.g. --ci 0.95)' }]);
   }
@@ -134,7 +134,7 @@ export function methodsFromFlag(flag: string, hasPredictions: boolean): { pre?: 
   if (f === 'all') return hasPredictions ? { pre: 'all', post: 'all' } : { pre: 'all' };
   if (f === 'pre') return { pre: 'all' };
   if (f === 'post') return { post: 'all' };
-  const names = f.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = listFlag(f);
   const valid = [...PRE_TRAINING_METRICS, ...POST_TRAINING_METRICS];
   methodList('--methods', names.length > 0 ? names : flag, valid);
   const pre = names.filter((n): n is PreTrainingMetric => (PRE_TRAINING_METRICS as readonly string[]).includes(n));
@@ -168,11 +168,5 @@ export function formatBiasTable(analysis: BiasAnalysisJson, ciLevel?: number): s
 }
 
 function values(list: string): CategoryValue[] {
-  return list.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => (s !== '' && String(Number(s)) === s ? Number(s) : s));
-}
-
-function number(flag: string, text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n)) throw new ValidationError([{ path: flag, message: `got ${JSON.stringify(text)}, expected a number` }]);
-  return n;
+  return listFlag(list).map((s) => (String(Number(s)) === s ? Number(s) : s));
 }

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { AGG_METHODS, PDPConfig, parseExplainabilityConfig, runExplainability, SHAPConfig, type AggMethod, type ExplainMethod, type ParsedExplainabilityConfig, type RunExplainabilityOptions, type RunExplainabilityResult, type ShapConfigInput } from '../../index.js';
-import { readJsonFile } from '../json-file.js';
+import { integerFlag, listFlag, readJsonFile } from '../flag-values.js';
 import type { CommandContext } from '../main.js';
 
 /** The flags of `clarify explain` as commander hands them over. */
@@ -71,10 +71,10 @@ export function explainOptionsFromFlags(o: ClarifyExplainFlags, file?: ParsedExp
   if (o.baseline !== undefined && o.numClusters !== undefined) throw new ValidationError([{ path: '--baseline', message: 'give --baseline or --num-clusters, not both' }]);
   const shap: ShapConfigInput = {};
   if (o.baseline !== undefined) shap.baseline = o.baseline;
-  else if (o.numClusters !== undefined) shap.numClusters = int('--num-clusters', o.numClusters);
+  else if (o.numClusters !== undefined) shap.numClusters = integerFlag('--num-clusters', o.numClusters);
   else if (base?.baseline !== undefined) shap.baseline = base.baseline;
   else if (base?.numClusters !== undefined) shap.numClusters = base.numClusters;
-  const numSamples = o.numSamples !== undefined ? int('--num-samples', o.numSamples) : base?.numSamples;
+  const numSamples = o.numSamples !== undefined ? integerFlag('--num-samples', o.numSamples) : base?.numSamples;
   if (numSamples !== undefined) shap.numSamples = numSamples;
   if (o.aggMethod !== undefined) {
     if (!(AGG_METHODS as readonly string[]).includes(o.aggMethod)) throw new ValidationError([{ path: '--agg-method', message: `got ${JSON.stringify(o.aggMethod)}, expected one of ${AGG_METHODS.join(', ')}` }]);
@@ -82,9 +82,9 @@ export function explainOptionsFromFlags(o: ClarifyExplainFlags, file?: ParsedExp
   } else if (base) shap.aggMethod = base.aggMethod;
   const useLogit = o.useLogit ?? base?.useLogit;
   if (useLogit !== undefined) shap.useLogit = useLogit;
-  const seed = o.seed !== undefined ? int('--seed', o.seed) : base?.seed;
+  const seed = o.seed !== undefined ? integerFlag('--seed', o.seed) : base?.seed;
   if (seed !== undefined) shap.seed = seed;
-  const features = o.features !== undefined ? list(o.features) : base?.featuresToExplain;
+  const features = o.features !== undefined ? listFlag(o.features) : base?.featuresToExplain;
   if (features !== undefined) shap.featuresToExplain = features;
   if (o.localValues === false) shap.saveLocalShapValues = false;
   else if (base) shap.saveLocalShapValues = base.saveLocalShapValues;
@@ -99,9 +99,9 @@ export function explainOptionsFromFlags(o: ClarifyExplainFlags, file?: ParsedExp
   if (file?.title !== undefined) options.title = file.title;
   if (o.pdp !== undefined || o.gridResolution !== undefined || o.topK !== undefined || file?.pdp) {
     options.pdp = new PDPConfig({
-      ...(typeof o.pdp === 'string' ? { features: list(o.pdp) } : file?.pdp?.features ? { features: file.pdp.features } : {}),
-      ...(o.gridResolution !== undefined ? { gridResolution: int('--grid-resolution', o.gridResolution) } : file?.pdp ? { gridResolution: file.pdp.gridResolution } : {}),
-      ...(o.topK !== undefined ? { topK: int('--top-k', o.topK) } : file?.pdp ? { topK: file.pdp.topK } : {}),
+      ...(typeof o.pdp === 'string' ? { features: listFlag(o.pdp) } : file?.pdp?.features ? { features: file.pdp.features } : {}),
+      ...(o.gridResolution !== undefined ? { gridResolution: integerFlag('--grid-resolution', o.gridResolution) } : file?.pdp ? { gridResolution: file.pdp.gridResolution } : {}),
+      ...(o.topK !== undefined ? { topK: integerFlag('--top-k', o.topK) } : file?.pdp ? { topK: file.pdp.topK } : {}),
     });
   }
   if (o.output !== undefined) options.output = o.output;
@@ -130,14 +130,4 @@ export function formatExplanation(r: RunExplainabilityResult): string {
 
 function formatNumber(v: number | undefined): string {
   return v === undefined ? 'n/a' : v.toPrecision(6);
-}
-
-function list(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-}
-
-function int(flag: string, text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n)) throw new ValidationError([{ path: flag, message: `got ${JSON.stringify(text)}, expected an integer` }]);
-  return n;
 }
