@@ -98,10 +98,6 @@ export class CaptureWriter {
     return this.lastKey;
   }
 
-  get destination(): string {
-    return this.options.sink.uri;
-  }
-
   /** Queues one line for `variant` in the hour folder `hour` (`yyyy/MM/dd/HH`). False when dropped. */
   write(variant: string, hour: string, line: string): boolean {
     // UTF-8 takes at most 3 bytes per UTF-16 unit: an upper bound without scanning the line.

@@ -5,6 +5,7 @@
  * catalog so endpoints changed by other processes (the CLI) are picked up.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { PlatformError } from '../core/errors.js';
 import type { Platform } from '../platform.js';
 import { invocationServerFactory, runtimePathMatcher, sendProblem } from '../serving/index.js';
 import type { ServerPlugin } from './plugin.js';
@@ -27,9 +28,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     closing = true;
   });
   app.setErrorHandler((error, _req, reply) => sendProblem(reply, error));
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).type('application/problem+json').send(JSON.stringify({ type: '/errors/NOT_FOUND', title: 'Resource not found', status: 404, detail: `no route ${req.method} ${req.url}`, code: 'NOT_FOUND' })),
-  );
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, new PlatformError('NOT_FOUND', `no route ${req.method} ${req.url}`)));
   for (const plugin of [...DEFAULT_PLUGINS, ...(options.plugins ?? [])]) await plugin.register(app, platform);
   const interval = options.syncIntervalMs ?? 2000;
   if (interval > 0) {

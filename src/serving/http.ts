@@ -14,12 +14,14 @@
  * `registerInvocationRoutes` serve the same path when the app runs without that factory (e.g. `inject()`).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CATALOG } from '../core/error-catalog.js';
 import { isPlatformError, PlatformError } from '../core/errors.js';
 import type { EndpointService } from './service.js';
 import { MAX_PAYLOAD_BYTES, type InvocationRequest } from './types.js';
+
+const TOO_LARGE_DETAIL = `the request body is larger than the limit of ${MAX_PAYLOAD_BYTES} bytes (6 MB, as SageMaker)`;
 
 /**
  * The SageMaker runtime error name of a failure, as the AWS SDKs read it (`x-amzn-ErrorType` header, `__type`
@@ -59,29 +61,22 @@ export function sendProblem(reply: FastifyReply, e: unknown): FastifyReply {
 function fastifyProblem(fe: FastifyError): { status: number; body: string; errorType: string } {
   const status = fe.statusCode!;
   const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED';
-  const detail = status === 413 ? `the request body is larger than the limit of ${MAX_PAYLOAD_BYTES} bytes (6 MB, as SageMaker)` : fe.message;
+  const detail = status === 413 ? TOO_LARGE_DETAIL : fe.message;
   return problemBody(code, ERROR_CATALOG[code].title, status, detail);
 }
 
-function header(req: FastifyRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-export function invocationFrom(req: FastifyRequest): InvocationRequest {
-  const body = req.body;
-  const out: InvocationRequest = { body: body instanceof Uint8Array ? body : typeof body === 'string' ? body : '' };
-  const ct = header(req, 'content-type');
-  if (ct !== undefined) out.contentType = ct;
-  const accept = header(req, 'accept');
-  if (accept !== undefined) out.accept = accept;
-  const target = header(req, 'x-amzn-sagemaker-target-variant');
-  if (target !== undefined) out.targetVariant = target;
-  const id = header(req, 'x-amzn-sagemaker-inference-id');
-  if (id !== undefined) out.inferenceId = id;
-  const attrs = header(req, 'x-amzn-sagemaker-custom-attributes');
-  if (attrs !== undefined) out.customAttributes = attrs;
-  return out;
+/** An InvocationRequest from a body and SageMaker's request headers (node:http's or fastify's, the same object). */
+function invocationOf(body: Uint8Array | string, h: IncomingHttpHeaders): InvocationRequest {
+  const request: InvocationRequest = { body };
+  if (h['content-type'] !== undefined) request.contentType = h['content-type'];
+  if (h.accept !== undefined) request.accept = h.accept;
+  const target = h['x-amzn-sagemaker-target-variant'];
+  if (typeof target === 'string') request.targetVariant = target;
+  const id = h['x-amzn-sagemaker-inference-id'];
+  if (typeof id === 'string') request.inferenceId = id;
+  const attrs = h['x-amzn-sagemaker-custom-attributes'];
+  if (typeof attrs === 'string') request.customAttributes = attrs;
+  return request;
 }
 
 /**
@@ -97,7 +92,8 @@ export async function registerInvocationRoutes(app: FastifyInstance, service: En
       const nameOf = route.endpoint;
       scope.post(route.url, { bodyLimit: MAX_PAYLOAD_BYTES }, async (req, reply) => {
         const name = typeof nameOf === 'string' ? nameOf : nameOf(req);
-        const request = invocationFrom(req);
+        const body = req.body;
+        const request = invocationOf(body instanceof Uint8Array ? body : typeof body === 'string' ? body : '', req.headers);
         const r = await service.invoke(name, request);
         if (request.customAttributes !== undefined) reply.header('X-Amzn-SageMaker-Custom-Attributes', request.customAttributes);
         return reply.header('content-type', r.contentType).header('x-Amzn-Invoked-Production-Variant', r.variant).send(r.body);
@@ -162,16 +158,7 @@ function handleInvocation(service: EndpointService, name: string, req: IncomingM
   });
   req.on('end', () => {
     if (aborted) return;
-    const h = req.headers;
-    const request: InvocationRequest = { body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) };
-    if (h['content-type'] !== undefined) request.contentType = h['content-type'];
-    if (h.accept !== undefined) request.accept = h.accept;
-    const target = h['x-amzn-sagemaker-target-variant'];
-    if (typeof target === 'string') request.targetVariant = target;
-    const id = h['x-amzn-sagemaker-inference-id'];
-    if (typeof id === 'string') request.inferenceId = id;
-    const attrs = h['x-amzn-sagemaker-custom-attributes'];
-    if (typeof attrs === 'string') request.customAttributes = attrs;
+    const request = invocationOf(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), req.headers);
     service.invoke(name, request).then(
       (r) => {
         const headers: Record<string, string> = { 'content-type': r.contentType, 'x-Amzn-Invoked-Production-Variant': r.variant };
@@ -180,19 +167,19 @@ function handleInvocation(service: EndpointService, name: string, req: IncomingM
         res.writeHead(200, headers);
         res.end(r.body);
       },
-      (e: unknown) => {
-        const { status, body, errorType } = problemOf(e);
-        res.writeHead(status, { 'content-type': 'application/problem+json', 'x-amzn-ErrorType': errorType, 'x-amzn-RequestId': randomUUID(), ...(closing() ? { connection: 'close' } : {}) });
-        res.end(body);
-      },
+      (e: unknown) => writeProblem(res, e, closing()),
     );
   });
 }
 
-function tooLarge(req: IncomingMessage, res: ServerResponse): void {
-  const { status, body, errorType } = problemOf(new PlatformError('PAYLOAD_TOO_LARGE', `the request body is larger than the limit of ${MAX_PAYLOAD_BYTES} bytes (6 MB, as SageMaker)`));
-  res.writeHead(status, { 'content-type': 'application/problem+json', 'x-amzn-ErrorType': errorType, 'x-amzn-RequestId': randomUUID(), connection: 'close' });
+function writeProblem(res: ServerResponse, e: unknown, close: boolean): void {
+  const { status, body, errorType } = problemOf(e);
+  res.writeHead(status, { 'content-type': 'application/problem+json', 'x-amzn-ErrorType': errorType, 'x-amzn-RequestId': randomUUID(), ...(close ? { connection: 'close' } : {}) });
   res.end(body);
+}
+
+function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+  writeProblem(res, new PlatformError('PAYLOAD_TOO_LARGE', TOO_LARGE_DETAIL), true);
   // Stop reading the rest of the body; the connection closes after the answer.
   req.resume();
 }

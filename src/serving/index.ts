@@ -24,7 +24,7 @@ export {
   type PredictOptions,
   type DeployOptions,
 } from './predictor.js';
-export { registerInvocationRoutes, sendProblem, invocationFrom, invocationServerFactory, runtimePathMatcher, containerPathMatcher, problemOf, type InvocationMatcher } from './http.js';
+export { registerInvocationRoutes, sendProblem, invocationServerFactory, runtimePathMatcher } from './http.js';
 export { createContainerApp } from './container.js';
 export { parseBody, formatPredictions, requestFormat, responseFormat } from './content.js';
 export * from './types.js';

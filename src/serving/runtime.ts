@@ -87,11 +87,6 @@ export class EndpointRuntime {
     return this.state.config;
   }
 
-  /** The capture writer's counters (undefined when capture is off). */
-  get captureStats() {
-    return this.state.capture?.writer.stats;
-  }
-
   /** Loads `config` and swaps it in; requests in flight finish on the old state. */
   async apply(config: EndpointConfigDescription): Promise<void> {
     const old = this.state;

@@ -92,7 +92,7 @@ export class EndpointService {
     if (await this.ctx.catalog.get(ENDPOINT_KIND, name)) {
       throw new PlatformError('ALREADY_EXISTS', `endpoint "${name}" already exists; update it or delete it first`, { details: { resource: 'endpoint', id: name } });
     }
-    const config = await this.newConfig(name, name, input.variants, input.dataCaptureConfig, input.featureGroupName);
+    const config = await this.newConfig(name, input.variants, input.dataCaptureConfig, input.featureGroupName);
     const now = this.ctx.clock.now();
     await this.ctx.catalog.create(ENDPOINT_CONFIG_KIND, config.EndpointConfigName, config, now).catch(async (e) => {
       if (isPlatformError(e) && e.code === 'ALREADY_EXISTS') {
@@ -125,9 +125,7 @@ export class EndpointService {
   }
 
   async describe(name: string): Promise<EndpointDescription> {
-    const entry = await this.ctx.catalog.get<EndpointDescription>(ENDPOINT_KIND, name);
-    if (!entry) throw new NotFoundError('endpoint', name, 'NOT_FOUND', `endpoint "${name}" not found`);
-    return entry.doc;
+    return (await this.entry(name)).doc;
   }
 
   async describeConfig(configName: string): Promise<EndpointConfigDescription> {
@@ -146,8 +144,7 @@ export class EndpointService {
    * endpoint keeps serving the old config (InService, with FailureReason) and the error is thrown.
    */
   async update(name: string, input: UpdateEndpointInput): Promise<EndpointDescription> {
-    const entry = await this.ctx.catalog.get<EndpointDescription>(ENDPOINT_KIND, name);
-    if (!entry) throw new NotFoundError('endpoint', name, 'NOT_FOUND', `endpoint "${name}" not found`);
+    const entry = await this.entry(name);
     const current = entry.doc;
     if (current.EndpointStatus !== 'InService') throw invalid('endpointName', name, `an endpoint that is InService (it is ${current.EndpointStatus})`);
     const old = await this.describeConfig(current.EndpointConfigName);
@@ -156,7 +153,7 @@ export class EndpointService {
     const capture = input.dataCaptureConfig === null ? undefined : (input.dataCaptureConfig ?? old.DataCaptureConfig);
     const group = input.featureGroupName === null ? undefined : (input.featureGroupName ?? old.FeatureStoreEnrichment?.FeatureGroupName);
     const configName = `${name.slice(0, 40)}-${compactTime(this.ctx.clock.now())}`;
-    const config = await this.newConfig(name, configName, variants, capture, group);
+    const config = await this.newConfig(configName, variants, capture, group);
     const now = this.ctx.clock.now();
     await this.ctx.catalog.create(ENDPOINT_CONFIG_KIND, configName, config, now);
     const updating = await this.ctx.catalog.update(ENDPOINT_KIND, name, { ...current, EndpointStatus: 'Updating', LastModifiedTime: formatIso(now) } satisfies EndpointDescription, now, entry.version);
@@ -197,8 +194,7 @@ export class EndpointService {
 
   /** Deletes the endpoint and its endpoint config after flushing its capture. */
   async delete(name: string): Promise<void> {
-    const entry = await this.ctx.catalog.get<EndpointDescription>(ENDPOINT_KIND, name);
-    if (!entry) throw new NotFoundError('endpoint', name, 'NOT_FOUND', `endpoint "${name}" not found`);
+    const entry = await this.entry(name);
     await this.ctx.catalog.update(ENDPOINT_KIND, name, { ...entry.doc, EndpointStatus: 'Deleting', LastModifiedTime: formatIso(this.ctx.clock.now()) }, this.ctx.clock.now());
     const loaded = this.loaded.get(name);
     this.loaded.delete(name);
@@ -251,12 +247,18 @@ export class EndpointService {
     await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.runtime.close()));
   }
 
+  /** The endpoint's catalog entry; NotFoundError when absent. */
+  private async entry(name: string) {
+    const entry = await this.ctx.catalog.get<EndpointDescription>(ENDPOINT_KIND, name);
+    if (!entry) throw new NotFoundError('endpoint', name, 'NOT_FOUND', `endpoint "${name}" not found`);
+    return entry;
+  }
+
   private loadedRuntime(name: string, options: { allowUpdating?: boolean } = {}): Promise<Loaded> {
     let p = this.loaded.get(name);
     if (!p) {
       p = (async () => {
-        const entry = await this.ctx.catalog.get<EndpointDescription>(ENDPOINT_KIND, name);
-        if (!entry) throw new NotFoundError('endpoint', name, 'NOT_FOUND', `endpoint "${name}" not found`);
+        const entry = await this.entry(name);
         const status = entry.doc.EndpointStatus;
         if (status !== 'InService' && !(options.allowUpdating && status === 'Updating')) {
           throw new PlatformError('CONFLICT', `endpoint "${name}" is ${status}${entry.doc.FailureReason ? ` (${entry.doc.FailureReason})` : ''}; it serves requests when InService`);
@@ -275,7 +277,6 @@ export class EndpointService {
   }
 
   private async newConfig(
-    _endpointName: string,
     configName: string,
     variants: VariantInput[],
     capture: DataCaptureConfigInput | DataCaptureConfigApi | undefined,

@@ -250,6 +250,9 @@ describe('plumbline serve over HTTP', () => {
     const missing = await post('/endpoints/nope/invocations', ROW);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ code: 'NOT_FOUND', detail: 'endpoint "nope" not found' });
+    const noRoute = await fetch(`${base}/no-such-route`);
+    expect(noRoute.status).toBe(404);
+    expect(await noRoute.json()).toMatchObject({ code: 'NOT_FOUND', title: 'Resource not found', detail: 'no route GET /no-such-route' });
     const big = await post('/endpoints/http-ep/invocations', (ROW + '\n').repeat(400_000));
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });

@@ -16,10 +16,7 @@ export function registerCapture(program: Command, ctx: CommandContext): void {
       .option('--destination <uri>', 'capture destination (default: the endpoint\'s)');
 
   common(capture.command('list <endpoint>').description('capture files, oldest first')).action(async (endpoint: string, o) => {
-    const files = await ctx.withPlatform(async (p) => {
-      const sink = resolveCaptureSink(p.objectStore, await destinationOf(p, endpoint, o.destination));
-      return listCaptureFiles(sink, endpoint, { ...(o.hour ? { hour: o.hour } : {}), ...(o.variant ? { variant: o.variant } : {}) });
-    });
+    const files = await ctx.withPlatform(async (p) => (await captureFiles(p, endpoint, o)).files);
     ctx.out().result(files, () => (files.length === 0 ? '(no capture files)' : files.map((f) => `${f.variant}\t${f.hour}\t${f.size}\t${f.uri}`).join('\n')));
   });
 
@@ -27,8 +24,7 @@ export function registerCapture(program: Command, ctx: CommandContext): void {
     .option('--limit <n>', 'at most this many pairs (newest last)', intOption('limit', 1, 1_000_000), 100)
     .action(async (endpoint: string, o) => {
       const pairs = await ctx.withPlatform(async (p) => {
-        const sink = resolveCaptureSink(p.objectStore, await destinationOf(p, endpoint, o.destination));
-        const files = await listCaptureFiles(sink, endpoint, { ...(o.hour ? { hour: o.hour } : {}), ...(o.variant ? { variant: o.variant } : {}) });
+        const { sink, files } = await captureFiles(p, endpoint, o);
         const out: { file: string; variant: string; inferenceTime?: string; eventId?: string; inferenceId?: string; input?: string; output?: string; inputContentType?: string; outputContentType?: string }[] = [];
         for (const f of files) {
           for (const r of await readCaptureFile(sink, f)) {
@@ -52,6 +48,13 @@ export function registerCapture(program: Command, ctx: CommandContext): void {
         pairs.length === 0 ? '(no captured pairs)' : pairs.map((x) => `${x.inferenceTime ?? '-'}  ${x.variant}  ${oneLine(x.input ?? '-')}  ->  ${oneLine(x.output ?? '-')}${x.inferenceId ? `  (inference id ${x.inferenceId})` : ''}`).join('\n'),
       );
     });
+}
+
+/** The capture files of `endpoint` (its destination, or --destination) matching --hour / --variant. */
+async function captureFiles(p: Platform, endpoint: string, o: { destination?: string; hour?: string; variant?: string }) {
+  const sink = resolveCaptureSink(p.objectStore, await destinationOf(p, endpoint, o.destination));
+  const files = await listCaptureFiles(sink, endpoint, { ...(o.hour ? { hour: o.hour } : {}), ...(o.variant ? { variant: o.variant } : {}) });
+  return { sink, files };
 }
 
 async function destinationOf(p: Platform, endpoint: string, given: string | undefined): Promise<string> {

@@ -33,7 +33,7 @@ export function registerEndpoints(program: Command, ctx: CommandContext): void {
   endpoints
     .command('describe <name>')
     .action(async (name: string) => {
-      const d = await ctx.withPlatform(async (p) => ({ ...(await p.endpoints.describe(name)) }));
+      const d = await ctx.withPlatform((p) => p.endpoints.describe(name));
       ctx.out().result(d, () => describeEndpoint(d));
     });
 
@@ -72,11 +72,12 @@ export function registerEndpoints(program: Command, ctx: CommandContext): void {
     .action(async (name: string, o) => {
       const d = await ctx.withPlatform(async (p) => {
         if (o.disable) return p.endpoints.updateDataCaptureConfig(name, null);
-        const current = await p.endpoints.describe(name);
+        const current = (await p.endpoints.describe(name)).DataCaptureConfig;
+        const destination: string | undefined = o.destination ?? current?.DestinationS3Uri;
         const cfg: DataCaptureConfigInput = {
           enableCapture: true,
-          samplingPercentage: o.sampling ?? current.DataCaptureConfig?.CurrentSamplingPercentage ?? 20,
-          ...(o.destination ?? current.DataCaptureConfig?.DestinationS3Uri ? { destinationS3Uri: o.destination ?? current.DataCaptureConfig?.DestinationS3Uri } : {}),
+          samplingPercentage: o.sampling ?? current?.CurrentSamplingPercentage ?? 20,
+          ...(destination ? { destinationS3Uri: destination } : {}),
           ...(o.captureOptions ? { captureOptions: String(o.captureOptions).split(',') } : {}),
           ...(o.csvContentTypes ? { csvContentTypes: String(o.csvContentTypes).split(',') } : {}),
           ...(o.jsonContentTypes ? { jsonContentTypes: String(o.jsonContentTypes).split(',') } : {}),
