@@ -151,7 +151,6 @@ export class ModelMonitoring {
   deleteMonitoringSchedule(name: string): Promise<void> {
     return this.schedules.delete(name);
   }
-  /** One execution now (window: the schedule's period ending now, or `[start, end)` in epoch ms). */
   /** One execution now over `[start, end)` (default: the schedule's period ending now); `wait: false` returns it Pending. */
   runMonitoringSchedule(name: string, window: { start?: number; end?: number; wait?: boolean } = {}): Promise<MonitoringExecution> {
     return this.schedules.runNow(name, window);
@@ -324,12 +323,40 @@ export class ModelMonitoring {
 
 type Baselined = { statistics: string; constraints: string };
 
-/** SageMaker's `DefaultModelMonitor`, over `platform.monitor`. */
-export class DefaultModelMonitor {
-  latestBaseliningJob: (SuggestBaselineResult & { files: Baselined }) | undefined;
-  private scheduleName: string | undefined;
+/**
+ * What the SDK's monitors share: the schedule made by their `createMonitoringSchedule` (or attached), run now,
+ * its executions, its latest violations, deleting it.
+ */
+export abstract class ScheduledModelMonitor {
+  protected scheduleName: string | undefined;
+  /** How to give this monitor a schedule, for the error when it has none. */
+  protected readonly howToSchedule: string = 'call createMonitoringSchedule() first';
 
-  constructor(private readonly monitoring: ModelMonitoring) {}
+  constructor(protected readonly monitoring: ModelMonitoring) {}
+
+  runNow(window?: { start?: number; end?: number }): Promise<MonitoringExecution> {
+    return this.monitoring.runMonitoringSchedule(this.name(), window);
+  }
+  listExecutions(): Promise<MonitoringExecution[]> {
+    return this.monitoring.listMonitoringExecutions(this.name());
+  }
+  latestMonitoringConstraintViolations(): Promise<MonitoringFile<{ violations: unknown[] }> | undefined> {
+    return this.monitoring.latestMonitoringConstraintViolations(this.name());
+  }
+  deleteMonitoringSchedule(): Promise<void> {
+    return this.monitoring.deleteMonitoringSchedule(this.name());
+  }
+
+  protected name(): string {
+    if (!this.scheduleName) throw new NotFoundError('monitoring schedule', '(none)', 'NOT_FOUND', `this monitor has no schedule yet: ${this.howToSchedule}`);
+    return this.scheduleName;
+  }
+}
+
+/** SageMaker's `DefaultModelMonitor`, over `platform.monitor`. */
+export class DefaultModelMonitor extends ScheduledModelMonitor {
+  latestBaseliningJob: (SuggestBaselineResult & { files: Baselined }) | undefined;
+  protected override readonly howToSchedule = 'call createMonitoringSchedule() or attach(name) first';
 
   async suggestBaseline(options: { baselineDataset: string | ColumnTable; datasetFormat?: DatasetFormatSpec; outputS3Uri: string }): Promise<SuggestBaselineResult> {
     const result = await this.monitoring.suggestBaseline({ dataset: options.baselineDataset, output: options.outputS3Uri, ...(options.datasetFormat ? { datasetFormat: options.datasetFormat } : {}) });
@@ -377,15 +404,6 @@ export class DefaultModelMonitor {
   describeSchedule(): Promise<MonitoringScheduleDescription> {
     return this.monitoring.describeMonitoringSchedule(this.name());
   }
-  listExecutions(): Promise<MonitoringExecution[]> {
-    return this.monitoring.listMonitoringExecutions(this.name());
-  }
-  runNow(window?: { start?: number; end?: number }): Promise<MonitoringExecution> {
-    return this.monitoring.runMonitoringSchedule(this.name(), window);
-  }
-  latestMonitoringConstraintViolations(): Promise<MonitoringFile<{ violations: unknown[] }> | undefined> {
-    return this.monitoring.latestMonitoringConstraintViolations(this.name());
-  }
   latestMonitoringStatistics(): Promise<MonitoringFile<StatisticsJson | ModelQualityStatistics> | undefined> {
     return this.monitoring.latestMonitoringStatistics(this.name());
   }
@@ -398,42 +416,9 @@ export class DefaultModelMonitor {
   stopMonitoringSchedule(): Promise<MonitoringScheduleDescription> {
     return this.monitoring.stopMonitoringSchedule(this.name());
   }
-  async deleteMonitoringSchedule(): Promise<void> {
-    await this.monitoring.deleteMonitoringSchedule(this.name());
+  override async deleteMonitoringSchedule(): Promise<void> {
+    await super.deleteMonitoringSchedule();
     this.scheduleName = undefined;
-  }
-
-  private name(): string {
-    if (!this.scheduleName) throw new NotFoundError('monitoring schedule', '(none)', 'NOT_FOUND', 'this monitor has no schedule yet: call createMonitoringSchedule() or attach(name) first');
-    return this.scheduleName;
-  }
-}
-
-/**
- * What the SDK's ModelQualityMonitor and ModelBiasMonitor share: the schedule made by their
- * `createMonitoringSchedule`, run now, its executions, its latest violations, deleting it.
- */
-export abstract class ScheduledModelMonitor {
-  protected scheduleName: string | undefined;
-
-  constructor(protected readonly monitoring: ModelMonitoring) {}
-
-  runNow(window?: { start?: number; end?: number }): Promise<MonitoringExecution> {
-    return this.monitoring.runMonitoringSchedule(this.name(), window);
-  }
-  listExecutions(): Promise<MonitoringExecution[]> {
-    return this.monitoring.listMonitoringExecutions(this.name());
-  }
-  latestMonitoringConstraintViolations() {
-    return this.monitoring.latestMonitoringConstraintViolations(this.name());
-  }
-  deleteMonitoringSchedule(): Promise<void> {
-    return this.monitoring.deleteMonitoringSchedule(this.name());
-  }
-
-  protected name(): string {
-    if (!this.scheduleName) throw new NotFoundError('monitoring schedule', '(none)', 'NOT_FOUND', 'this monitor has no schedule yet: call createMonitoringSchedule() first');
-    return this.scheduleName;
   }
 }
 

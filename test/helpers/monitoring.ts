@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hourFolder } from '../../src/capture/index.js';
 
 export interface CapturedRecord {
   /** The CSV request body (the model's inputs). */
@@ -27,7 +28,7 @@ export interface CapturedRecord {
 export function writeCaptureRecord(dir: string, at: number, record: CapturedRecord): void {
   const d = new Date(at);
   const p = (n: number) => String(n).padStart(2, '0');
-  const folder = join(dir, 'ep', 'AllTraffic', String(d.getUTCFullYear()), p(d.getUTCMonth() + 1), p(d.getUTCDate()), p(d.getUTCHours()));
+  const folder = join(dir, 'ep', 'AllTraffic', hourFolder(at));
   mkdirSync(folder, { recursive: true });
   const rec = {
     captureData: {

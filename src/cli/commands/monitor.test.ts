@@ -93,6 +93,9 @@ describe('plumbline monitor', () => {
     expect(badCron.code).toBe(2);
     expect(badCron.err).toMatch(/^error\[VALIDATION_FAILED\]: scheduleCronExpression: got "every 5 minutes", expected a schedule expression/);
     expect(badCron.err.trim().split('\n')).toHaveLength(1);
+    const badThreshold = await cli('monitor', 'schedules', 'create', 's2', '--endpoint', 'ep', '--capture', 'capture', '--drift-threshold', 'abc');
+    expect(badThreshold.code).toBe(2);
+    expect(badThreshold.err).toBe('error[VALIDATION_FAILED]: --drift-threshold: got "abc", expected a number\n');
     const unknown = await cli('monitor', 'schedules', 'create', 's2', '--endpoint', 'nope');
     expect(unknown.code).toBe(3);
     expect(unknown.err).toContain('endpoint "nope" not found');

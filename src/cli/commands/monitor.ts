@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CronExpressionGenerator, ValidationError, type CreateMonitoringScheduleInput, type MonitoringExecution, type MonitoringScheduleDescription, type ProblemType } from '../../index.js';
+import { numberFlag } from '../flag-values.js';
 import { intOption, type CommandContext } from '../main.js';
 import { registerMonitorBaseline } from './monitor-baseline.js';
 
@@ -38,7 +39,7 @@ export function registerMonitor(program: Command, ctx: CommandContext): Command 
       .option('--mapping <mode>', 'captured columns: auto (model feature names when known), position (SageMaker), model')
       .option('--webhook <url>', 'POST a JSON alert here when an execution finds violations (repeat)', collect, [])
       .option('--drift-method <m>', 'plumbline drift tests: auto, ks, chisquare, ztest, wasserstein, jensenshannon, psi')
-      .option('--drift-threshold <x>', 'drift test threshold', Number)
+      .option('--drift-threshold <x>', 'drift test threshold', (v: string) => numberFlag('--drift-threshold', v))
       .option('--segment-by <column>', 'drift per segment of this column')
       .option('--no-drift', 'no plumbline drift tests (only SageMaker checks)')
       .option('--no-metrics', 'do not publish Prometheus metrics (enable_cloudwatch_metrics=False)')
@@ -47,10 +48,10 @@ export function registerMonitor(program: Command, ctx: CommandContext): Command 
   withScheduleOptions(schedules.command('create <name>').description('create a monitoring schedule'), true)
     .option('--type <type>', 'DataQuality (default), ModelQuality, ModelBias (--constraints = a baseline bias analysis.json) or ModelExplainability (--constraints = a Clarify explainability analysis.json)')
     .option('--analysis-config <file>', 'ModelBias: the Clarify analysis config (label, facet, headers, methods)')
-    .option('--attribution-threshold <x>', 'ModelExplainability: NDCG below this is attribution drift (default 0.9)', Number)
+    .option('--attribution-threshold <x>', 'ModelExplainability: NDCG below this is attribution drift (default 0.9)', (v: string) => numberFlag('--attribution-threshold', v))
     .option('--ground-truth <uri>', 'ModelQuality / ModelBias: where labels are uploaded')
     .option('--problem-type <type>', 'ModelQuality: Regression, BinaryClassification or MulticlassClassification')
-    .option('--probability-threshold <x>', 'ModelQuality (binary): positive when the prediction is at least this', Number)
+    .option('--probability-threshold <x>', 'ModelQuality (binary): positive when the prediction is at least this', (v: string) => numberFlag('--probability-threshold', v))
     .action(async (name: string, o) => {
       if (!o.endpoint) throw new ValidationError([{ path: '--endpoint', message: 'required: the endpoint to monitor' }]);
       const input: CreateMonitoringScheduleInput = { monitorScheduleName: name, endpointInput: o.endpoint, ...scheduleOptions(ctx, o) };

@@ -14,6 +14,7 @@
  * Flat JSON objects are always read by key. Cells stay raw text (null = missing): the statistics decide
  * each value's type as Deequ does. Unreadable lines are counted with samples and skipped.
  */
+import { hourFolder } from '../../capture/index.js';
 import type { Column, ColumnTable } from '../../core/columns.js';
 import { CaptureLineError, decodeCaptureLine, type DecodedRow } from './decode.js';
 import type { CaptureSource } from './source.js';
@@ -187,7 +188,6 @@ async function windowFiles(options: CaptureWindowOptions): Promise<{ key: string
   }
   for (const variant of variants) {
     for (let hour = first; hour < end + HOUR; hour += HOUR) {
-      if (!inWindow(hour)) continue;
       for (const key of await source.list(`${endpoint}/${variant}/${hourFolder(hour)}/`)) {
         if (FOLDER.test(key.slice(endpoint.length + 1))) files.push({ key, hour });
       }
@@ -195,13 +195,6 @@ async function windowFiles(options: CaptureWindowOptions): Promise<{ key: string
   }
   // Variants sorted, hours ascending: the same order (by key) as one listing of the endpoint folder.
   return files;
-}
-
-/** `yyyy/mm/dd/hh` (UTC) of an hour's start. */
-export function hourFolder(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${p(d.getUTCHours())}`;
 }
 
 function chooseModelMapping(o: CaptureWindowOptions): boolean {

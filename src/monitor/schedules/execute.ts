@@ -9,6 +9,7 @@
  * FailureReason (e.g. `Job inputs had no data`). Then metrics and webhook alerts. Never throws: any error
  * becomes a Failed execution.
  */
+import { hourFolder } from '../../capture/index.js';
 import type { Catalog } from '../../catalog/index.js';
 import type { Column, ColumnTable } from '../../core/columns.js';
 import { runExplainability, type ExplainRunContext } from '../../explain/index.js';
@@ -37,7 +38,6 @@ import {
   parseBiasMonitorConfig,
   type BiasDriftResult,
   type ModelQualityConstraints,
-  type ModelQualityStatistics,
   type ModelQualityViolation,
 } from '../quality/index.js';
 import { monitoringReportHtml } from '../report/index.js';
@@ -239,7 +239,7 @@ async function loadWindow(
 function outputFolder(schedule: MonitoringScheduleDescription, doc: MonitoringExecution): string {
   const t = new Date(doc.ScheduledTime);
   const p = (n: number) => String(n).padStart(2, '0');
-  const folder = `${schedule.EndpointName}/${schedule.MonitoringScheduleName}/${t.getUTCFullYear()}/${p(t.getUTCMonth() + 1)}/${p(t.getUTCDate())}/${p(t.getUTCHours())}`;
+  const folder = `${schedule.EndpointName}/${schedule.MonitoringScheduleName}/${hourFolder(t.getTime())}`;
   return doc.Trigger === 'OnDemand' ? `${folder}/${p(t.getUTCMinutes())}-${p(t.getUTCSeconds())}-${String(t.getUTCMilliseconds()).padStart(3, '0')}-ondemand` : folder;
 }
 
@@ -424,8 +424,8 @@ async function modelQuality(deps: ExecutionDeps, schedule: MonitoringScheduleDes
   await write('statistics', 'statistics.json', formatModelQualityJson(stats));
   await write('constraint_violations', 'constraint_violations.json', formatModelQualityJson({ violations }));
   if (constraints) await write('constraints', 'constraints.json', formatModelQualityJson(constraints));
-  await write('report', 'report.html', modelQualityReport(schedule, doc, stats, violations, notes));
   const values = metricValues(stats);
+  await write('report', 'report.html', modelQualityReport(schedule, doc, stats.dataset.item_count, values, violations, notes));
   const byCheck = countByCheck(violations);
   const metrics: ExecutionMetrics | undefined =
     publishesMetrics(schedule) ? { records: y.length, modelMetrics: values, violationsByCheck: byCheck } : undefined;
@@ -636,8 +636,14 @@ function numericTable(table: ColumnTable): ColumnTable {
   return { length: table.length, columns };
 }
 
-function modelQualityReport(schedule: MonitoringScheduleDescription, doc: MonitoringExecution, stats: ModelQualityStatistics, violations: ModelQualityViolation[], notes: string[]): string {
-  const values = metricValues(stats);
+function modelQualityReport(
+  schedule: MonitoringScheduleDescription,
+  doc: MonitoringExecution,
+  rows: number,
+  values: ReturnType<typeof metricValues>,
+  violations: ModelQualityViolation[],
+  notes: string[],
+): string {
   const sections: ReportSection[] = [
     {
       title: 'Metrics',
@@ -654,7 +660,7 @@ function modelQualityReport(schedule: MonitoringScheduleDescription, doc: Monito
     title: `Model quality: ${schedule.MonitoringScheduleName}`,
     subtitle: `Endpoint ${schedule.EndpointName}, window ${doc.DataAnalysisStartTime} to ${doc.DataAnalysisEndTime}`,
     summary: [
-      { label: 'rows', value: String(stats.dataset.item_count) },
+      { label: 'rows', value: String(rows) },
       { label: 'violations', value: String(violations.length), tone: violations.length ? 'bad' : 'good' },
     ],
     sections,

@@ -17,7 +17,6 @@
 import { resolve } from 'node:path';
 import type { Catalog } from '../../catalog/index.js';
 import { invalid, isPlatformError, NotFoundError, PlatformError, ValidationError } from '../../core/errors.js';
-import type { ConstraintsJson, StatisticsJson } from '../baseline/index.js';
 import { parseConstraints, parseStatistics } from '../baseline/index.js';
 import type { CaptureMapping } from '../capture-window/index.js';
 import { readJson } from '../locations.js';
@@ -246,8 +245,9 @@ export class MonitoringSchedules {
     const schedule = await this.describe(name);
     const now = this.deps.clock.now();
     // Capture times have whole seconds: the window ends at the next whole second so that this second counts.
-    const end = options.end ?? offsetWindow(schedule, now)?.end ?? Math.floor(now / 1000) * 1000 + 1000;
-    const start = options.start ?? offsetWindow(schedule, now)?.start ?? end - periodOf(schedule, now);
+    const offsets = offsetWindow(schedule, now);
+    const end = options.end ?? offsets?.end ?? Math.floor(now / 1000) * 1000 + 1000;
+    const start = options.start ?? offsets?.start ?? end - periodOf(schedule, now);
     if (!(start < end)) throw invalid('start', iso(start), `a time before the window end ${iso(end)}`);
     const executionName = `${name}-${new Date(now).toISOString().replace(/[-:.]/g, '')}-ondemand`;
     const claimed = await claimExecution(this.deps, schedule, { name: executionName, slot: now, trigger: 'OnDemand', start, end });
@@ -433,15 +433,13 @@ export class MonitoringSchedules {
     const issues: { path: string; message: string }[] = [];
     const expression = input.scheduleCronExpression ?? 'cron(0 * ? * * *)';
     parseScheduleExpression(expression, 'scheduleCronExpression');
-    if (input.dataAnalysisStartTime !== undefined) parseOffset(input.dataAnalysisStartTime, 'dataAnalysisStartTime');
-    if (input.dataAnalysisEndTime !== undefined) parseOffset(input.dataAnalysisEndTime, 'dataAnalysisEndTime');
-    if ((input.dataAnalysisStartTime === undefined) !== (input.dataAnalysisEndTime === undefined)) {
+    const startOffset = input.dataAnalysisStartTime !== undefined ? parseOffset(input.dataAnalysisStartTime, 'dataAnalysisStartTime') : undefined;
+    const endOffset = input.dataAnalysisEndTime !== undefined ? parseOffset(input.dataAnalysisEndTime, 'dataAnalysisEndTime') : undefined;
+    if ((startOffset === undefined) !== (endOffset === undefined)) {
       issues.push({ path: 'dataAnalysisEndTime', message: 'dataAnalysisStartTime and dataAnalysisEndTime go together' });
-    } else if (input.dataAnalysisStartTime !== undefined) {
-      const s = parseOffset(input.dataAnalysisStartTime, 'dataAnalysisStartTime');
-      const e = parseOffset(input.dataAnalysisEndTime!, 'dataAnalysisEndTime');
-      if (!(s < e)) issues.push({ path: 'dataAnalysisStartTime', message: `got ${input.dataAnalysisStartTime}, expected an offset before dataAnalysisEndTime ${input.dataAnalysisEndTime}` });
-      if (e - s > 24 * 3_600_000) issues.push({ path: 'dataAnalysisEndTime', message: 'the window may span at most 24 hours' });
+    } else if (startOffset !== undefined && endOffset !== undefined) {
+      if (!(startOffset < endOffset)) issues.push({ path: 'dataAnalysisStartTime', message: `got ${input.dataAnalysisStartTime}, expected an offset before dataAnalysisEndTime ${input.dataAnalysisEndTime}` });
+      if (endOffset - startOffset > 24 * 3_600_000) issues.push({ path: 'dataAnalysisEndTime', message: 'the window may span at most 24 hours' });
     }
     const endpointName = input.endpointInput;
     if (typeof endpointName !== 'string' || endpointName === '') throw invalid('endpointInput', endpointName, 'an endpoint name');
@@ -485,14 +483,11 @@ export class MonitoringSchedules {
     // Baseline files are read now so that a bad file is refused at creation, not at 3 a.m.
     let biasConfig: unknown;
     if (type === 'DataQuality') {
-      let stats: StatisticsJson | undefined;
-      let constraints: ConstraintsJson | undefined;
-      if (input.statistics) stats = parseStatistics(await readJson(this.deps.objectStore, input.statistics, 'statistics'), input.statistics);
-      if (input.constraints) constraints = parseConstraints(await readJson(this.deps.objectStore, input.constraints, 'constraints'), input.constraints);
+      const stats = input.statistics ? parseStatistics(await readJson(this.deps.objectStore, input.statistics, 'statistics'), input.statistics) : undefined;
+      if (input.constraints) parseConstraints(await readJson(this.deps.objectStore, input.constraints, 'constraints'), input.constraints);
       if (drift !== false && drift.segmentBy && stats && !stats.features.some((f) => f.name === drift.segmentBy)) {
         throw invalid('drift.segmentBy', drift.segmentBy, `a baseline feature (${stats.features.map((f) => f.name).join(', ')})`);
       }
-      void constraints;
     } else if (type === 'ModelBias') {
       biasMetricsOf(await readJson(this.deps.objectStore, input.constraints!, 'constraints'), input.constraints);
       const config = typeof input.analysisConfig === 'string' ? await readJson(this.deps.objectStore, input.analysisConfig, 'analysisConfig') : input.analysisConfig;
