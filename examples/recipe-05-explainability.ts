@@ -34,8 +34,9 @@ export async function recipe5(platform: Platform, log: (line: string) => void, t
     .map((row) => FEATURE_NAMES.map((f) => row[f] as number));
   const shapConfig = new SHAPConfig({ baseline, numSamples: 50, aggMethod: 'median' });
   log(`[recipe 5] Kernel SHAP on ${test.length} test records: baseline ${baseline.length} rows, num_samples 50, agg_method median`);
+  // The table already read is explained as is (runExplainability would otherwise read the file again).
   const run = await runExplainability(platform, {
-    data: testDataPath,
+    data: test,
     label: 'approved',
     modelName: MODEL_NAME,
     shap: shapConfig,
@@ -50,7 +51,7 @@ export async function recipe5(platform: Platform, log: (line: string) => void, t
   log(`[recipe 5] global SHAP values (median), most to least important:`);
   for (const f of run.ranking) log(`[recipe 5]   ${f.padEnd(11)} ${section.global_shap_values[f]!.toFixed(5)}`);
   log(`[recipe 5] expected value ${section.expected_value.toFixed(5)}; ${run.seconds.toFixed(2)}s (Clarify: 12 to 18 minutes)`);
-  const tree = await runExplainability(platform, { data: testDataPath, label: 'approved', modelName: MODEL_NAME, shap: { aggMethod: 'mean_abs' }, method: 'tree' });
+  const tree = await runExplainability(platform, { data: test, label: 'approved', modelName: MODEL_NAME, shap: { aggMethod: 'mean_abs' }, method: 'tree' });
   log(`[recipe 5] exact TreeSHAP (XGBoost's pred_contribs, mean |SHAP| in log-odds): ${tree.ranking.join(' > ')}`);
   log(`[recipe 5] analysis.json: ${run.files!.analysisJson}`);
   log(`[recipe 5] report.html:   ${run.files!.reportHtml}`);

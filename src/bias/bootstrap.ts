@@ -107,7 +107,7 @@ export function logGamma(x: number): number {
 }
 
 /** A replicate of the cell counts: Poisson(count) per cell, written into `out`. */
-export function resampleCells(t: CellTable, random: Random, out: CellTable): void {
+function resampleCells(t: CellTable, random: Random, out: CellTable): void {
   const src = t.cells;
   const dst = out.cells;
   for (let k = 0; k < src.length; k++) dst[k] = poisson(random, src[k]!);

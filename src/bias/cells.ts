@@ -4,7 +4,7 @@
  * cell (subgroup, facet d or a, observed label, predicted label). The point estimates and each bootstrap
  * replicate (bias/bootstrap) run the same kernels on such a table.
  */
-import type { FacetCounts, GroupCounts } from './counts.js';
+import { groupCounts, type FacetCounts } from './counts.js';
 import type { GroupCodes } from './groups.js';
 import { divide, fail } from './metric.js';
 
@@ -50,11 +50,6 @@ export function facetCountsOf(t: CellTable): FacetCounts {
   const cells = t.cells;
   for (let o = 0; o < cells.length; o += 8) for (let k = 0; k < 8; k++) c[k]! += cells[o + k]!;
   return { a: groupCounts(c, 0), d: groupCounts(c, 4) };
-}
-
-function groupCounts(c: Float64Array, o: number): GroupCounts {
-  const tn = c[o]!, fp = c[o + 1]!, fn = c[o + 2]!, tp = c[o + 3]!;
-  return { n: tn + fp + fn + tp, pos: tp + fn, neg: tn + fp, predPos: tp + fp, predNeg: tn + fn, tp, fp, fn, tn };
 }
 
 /**

@@ -259,14 +259,16 @@ function facetGroups(column: Column, facet: SingleRule, n: number, path: string,
     const d = positiveMask(column, facet, n);
     return [{ valueOrThreshold: ruleString(column, facet), d, a: complement(d) }];
   }
-  const distinct = distinctInOrder(column);
+  // One-vs-all over the distinct non-null values in order of first appearance (pandas `unique()`; nulls left out: their d would be empty).
+  const { codes, values: distinct } = firstAppearanceCodes(column);
   if (distinct.length > maxValues) {
     throw new ValidationError([
       { path: `${path}.values`, message: `facet "${column.name}" has ${distinct.length} distinct values; one-vs-all is limited to ${maxValues}: configure values or a threshold` },
     ]);
   }
-  return distinct.map((v) => {
-    const d = positiveMask(column, { values: [v] }, n);
+  return distinct.map((v, k) => {
+    const d = new Uint8Array(n);
+    for (let i = 0; i < n; i++) d[i] = codes[i] === k ? 1 : 0;
     return { valueOrThreshold: cellString(column, v), d, a: complement(d) };
   });
 }
@@ -331,26 +333,6 @@ function boolKey(v: CategoryValue): number | undefined {
   if (typeof v === 'number') return v === 1 ? 1 : v === 0 ? 0 : undefined;
   const s = v.trim().toLowerCase();
   return s === 'true' || s === '1' ? 1 : s === 'false' || s === '0' ? 0 : undefined;
-}
-
-/** Distinct non-null values in order of first appearance (pandas `unique()`, nulls left out: their d would be empty). */
-function distinctInOrder(column: Column): CategoryValue[] {
-  const seen = new Set<CategoryValue>();
-  const n = column.values.length;
-  if (column.type === 'string') {
-    for (let i = 0; i < n; i++) {
-      const v = column.values[i];
-      if (v !== null && v !== undefined) seen.add(v);
-    }
-  } else if (column.type === 'bool') {
-    for (let i = 0; i < n; i++) if (column.valid[i] === 1) seen.add(column.values[i] === 1);
-  } else {
-    for (let i = 0; i < n; i++) {
-      const v = column.values[i]!;
-      if (!Number.isNaN(v)) seen.add(v);
-    }
-  }
-  return [...seen];
 }
 
 function groupCodes(column: Column): GroupCodes {

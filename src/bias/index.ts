@@ -8,9 +8,8 @@ export { resolveGroups, pyFloat, ruleString, facetKey, facetColumns } from './gr
 export type { BiasConfig, BiasConfig as BiasMetricsConfig, CategoryValue, FacetConfig, FacetGroup, GroupCodes, LabelConfig, ResolvedFacet, ResolvedGroups, ResolveOptions } from './groups.js';
 export { METRIC_DESCRIPTIONS, POST_TRAINING_METRICS, PRE_TRAINING_METRICS, MetricFailure, divide } from './metric.js';
 export type { MetricName, MetricResult, PostTrainingMetric, PreTrainingMetric } from './metric.js';
-export { facetCounts } from './counts.js';
 export type { FacetCounts, GroupCounts } from './counts.js';
-export { preTrainingMetrics, conditionalDemographicDisparity } from './pre-training.js';
+export { preTrainingMetrics } from './pre-training.js';
 export type { PreTrainingInput } from './pre-training.js';
 export { postTrainingMetrics } from './post-training.js';
 export type { PostTrainingInput } from './post-training.js';

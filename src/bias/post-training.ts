@@ -45,7 +45,7 @@ export function postTrainingMetrics(input: PostTrainingInput, methods?: 'all' | 
 }
 
 /** Every post-training metric but FT, from the cell counts. */
-export function postTrainingKernel(name: Exclude<PostTrainingMetric, 'FT'>, t: CellTable): number {
+function postTrainingKernel(name: Exclude<PostTrainingMetric, 'FT'>, t: CellTable): number {
   if (name === 'CDDPL') return cddOf(t, true);
   const c = facetCountsOf(t);
   const { a, d } = c;

@@ -42,7 +42,7 @@ export function attachIntervals(results: MetricResult[], t: CellTable, kernel: (
   }
 }
 
-export function preTrainingKernel(name: PreTrainingMetric, t: CellTable): number {
+function preTrainingKernel(name: PreTrainingMetric, t: CellTable): number {
   if (name === 'CDDL') return cddOf(t, false);
   const c = facetCountsOf(t);
   switch (name) {
@@ -63,7 +63,7 @@ export function preTrainingKernel(name: PreTrainingMetric, t: CellTable): number
   }
 }
 
-export function classImbalance(c: FacetCounts): number {
+function classImbalance(c: FacetCounts): number {
   if (c.a.n === 0) fail('CI: negated facet set is empty. Check that x[~facet] has non-zero length.');
   if (c.d.n === 0) fail('CI: facet set is empty. Check that x[facet] has non-zero length.');
   return (c.a.n - c.d.n) / (c.a.n + c.d.n);
@@ -118,12 +118,4 @@ function lpNorm([pa, pd]: [number[], number[]], p: 1 | 2 | typeof Infinity): num
     else s += p === 1 ? x : x * x;
   }
   return p === 2 ? Math.sqrt(s) : s;
-}
-
-/**
- * CDDL / CDDPL (smclarify `common.CDD`) straight from masks: Σ_i n_i·DD_i / Σ_i n_i over the sorted subgroups,
- * DD_i = d's share of the subgroup's negatives − d's share of its positives (0 where a subgroup has none).
- */
-export function conditionalDemographicDisparity(d: Uint8Array, positive: Uint8Array, group: GroupCodes | undefined): number {
-  return cddOf(cellTable(d, positive, undefined, group), false);
 }

@@ -14,13 +14,7 @@ import { getColumn } from '../core/columns.js';
 import { invalid, ValidationError } from '../core/errors.js';
 import { noProgress, type Progress } from '../core/progress.js';
 import type { ModelRegistry } from '../models/index.js';
-import type { ObjectStore } from '../storage/object-store.js';
-
-/** What a bias run needs from the platform: the model registry (predicted labels) and the object store (outputs). */
-export interface BiasRunContext {
-  models: Pick<ModelRegistry, 'predict' | 'localPathOf'>;
-  objectStore: ObjectStore;
-}
+import type { ObjectStore } from '../storage/index.js';
 import { readTable } from '../table/index.js';
 import { biasAnalysisJson, type BiasAnalysisJson } from './analysis-json.js';
 import { biasReportHtml } from './bias-report-html.js';
@@ -30,6 +24,12 @@ import { resolveGroups, type BiasConfig } from './groups.js';
 import type { PostTrainingMetric, PreTrainingMetric } from './metric.js';
 import { postTrainingBias, preTrainingBias, type BiasStageResult } from './report.js';
 import { columnTypeNotes, groupWarnings, inferClarifyKinds } from './run-notes.js';
+
+/** What a bias run needs from the platform: the model registry (predicted labels) and the object store (outputs). */
+export interface BiasRunContext {
+  models: Pick<ModelRegistry, 'predict' | 'localPathOf'>;
+  objectStore: ObjectStore;
+}
 
 export interface RunBiasOptions {
   /** A header CSV / Parquet / JSON file (local path or object-store URI), or a table. */

@@ -14,7 +14,7 @@ import { getColumn, type ColumnTable } from '../core/columns.js';
 import { invalid, ValidationError } from '../core/errors.js';
 import { noProgress, type Progress } from '../core/progress.js';
 import { matrixFromTable, type FeatureMatrix, type ModelRegistry, type Predictor, type TreeEnsemble } from '../models/index.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { ObjectStore } from '../storage/index.js';
 import { readTable } from '../table/index.js';
 import { aggregate } from './aggregate.js';
 import { baselineMatrix } from './baseline.js';

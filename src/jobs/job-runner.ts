@@ -71,7 +71,7 @@ const STALE_AFTER_MS = 60_000;
 
 export class JobRunner {
   private readonly owner = randomBytes(6).toString('hex');
-  private readonly running = new Map<string, { abort: AbortController; done: Promise<unknown> }>();
+  private readonly running = new Map<string, { abort: AbortController; done: Promise<unknown>; markStopping: () => Promise<unknown> }>();
 
   constructor(private readonly deps: { catalog: Catalog; clock: Clock }) {}
 
@@ -126,7 +126,7 @@ export class JobRunner {
       }
     })();
     done.catch(() => {}); // the caller sees the error through wait(); an unawaited job must not crash the process
-    this.running.set(name, { abort, done });
+    this.running.set(name, { abort, done, markStopping: () => (state.doc.status === 'InProgress' ? save({ status: 'Stopping' }, true) : state.saving) });
     return { name, wait: () => done as Promise<T>, describe: () => this.describe(name) };
   }
 
@@ -151,8 +151,8 @@ export class JobRunner {
       await this.describe(name);
       return;
     }
-    const entry = await this.deps.catalog.get<StoredJob>(KIND, name);
-    if (entry) await this.deps.catalog.update(KIND, name, { ...entry.doc, status: 'Stopping' }, this.deps.clock.now());
+    // Through the job's own state, so a later progress save keeps the status rather than writing InProgress back.
+    await run.markStopping();
     run.abort.abort(new Error(`job "${name}" was stopped`));
     await run.done.catch(() => {});
   }
