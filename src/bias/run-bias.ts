@@ -7,14 +7,12 @@
  * Reports progress by step (read, predict, pre-training, post-training, write) and stops between steps when
  * its signal is aborted.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Column, ColumnTable } from '../core/columns.js';
 import { getColumn } from '../core/columns.js';
 import { invalid, ValidationError } from '../core/errors.js';
 import { noProgress, type Progress } from '../core/progress.js';
 import type { ModelRegistry } from '../models/index.js';
-import type { ObjectStore } from '../storage/index.js';
+import { outputLocation, type ObjectStore } from '../storage/index.js';
 import { readTable } from '../table/index.js';
 import { biasAnalysisJson, type BiasAnalysisJson } from './analysis-json.js';
 import { biasReportHtml } from './bias-report-html.js';
@@ -178,28 +176,10 @@ async function loadData(platform: BiasRunContext, data: string, headers: string[
 }
 
 async function writeOutputs(platform: BiasRunContext, output: string, analysis: BiasAnalysisJson, reportMd: string, reportHtml: string): Promise<BiasOutputFiles> {
-  const json = JSON.stringify(analysis, null, 2) + '\n';
-  const bodies: [keyof BiasOutputFiles, string, string][] = [
-    ['analysisJson', 'analysis.json', json],
-    ['reportMd', 'report.md', reportMd],
-    ['reportHtml', 'report.html', reportHtml],
-  ];
-  const files = {} as BiasOutputFiles;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(output)) {
-    const key = platform.objectStore.keyOf(output);
-    if (key === undefined) throw invalid('output', output, `a local folder or a location inside the object store ${platform.objectStore.rootUri}`);
-    const prefix = key.replace(/\/+$/, '');
-    for (const [field, name, body] of bodies) {
-      const k = prefix === '' ? name : `${prefix}/${name}`;
-      await platform.objectStore.put(k, body);
-      files[field] = platform.objectStore.uriOf(k);
-    }
-    return files;
-  }
-  await mkdir(output, { recursive: true });
-  for (const [field, name, body] of bodies) {
-    files[field] = join(output, name);
-    await writeFile(files[field], body);
-  }
-  return files;
+  const location = outputLocation(platform.objectStore, output, { localAs: 'path' });
+  return {
+    analysisJson: await location.write('analysis.json', JSON.stringify(analysis, null, 2) + '\n'),
+    reportMd: await location.write('report.md', reportMd),
+    reportHtml: await location.write('report.html', reportHtml),
+  };
 }

@@ -8,13 +8,11 @@
  * columns), `explanations_shap/baseline.csv` (the baseline used, header-less like the dataset), plus
  * `report.html`.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { getColumn, type ColumnTable } from '../core/columns.js';
 import { invalid, ValidationError } from '../core/errors.js';
 import { noProgress, type Progress } from '../core/progress.js';
 import { matrixFromTable, type FeatureMatrix, type ModelRegistry, type Predictor, type TreeEnsemble } from '../models/index.js';
-import type { ObjectStore } from '../storage/index.js';
+import { outputLocation, type ObjectStore } from '../storage/index.js';
 import { readTable } from '../table/index.js';
 import { aggregate } from './aggregate.js';
 import { baselineMatrix } from './baseline.js';
@@ -349,23 +347,8 @@ function matrixCsv(m: FeatureMatrix): string {
 }
 
 async function writeOutputs(platform: ExplainRunContext, output: string, files: Record<string, string>): Promise<Record<string, string>> {
+  const location = outputLocation(platform.objectStore, output, { localAs: 'path' });
   const written: Record<string, string> = {};
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(output)) {
-    const key = platform.objectStore.keyOf(output);
-    if (key === undefined) throw invalid('output', output, `a local folder or a location inside the object store ${platform.objectStore.rootUri}`);
-    const prefix = key.replace(/\/+$/, '');
-    for (const [name, body] of Object.entries(files)) {
-      const k = prefix === '' ? name : `${prefix}/${name}`;
-      await platform.objectStore.put(k, body);
-      written[name] = platform.objectStore.uriOf(k);
-    }
-    return written;
-  }
-  for (const [name, body] of Object.entries(files)) {
-    const path = join(output, name);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, body);
-    written[name] = path;
-  }
+  for (const [name, body] of Object.entries(files)) written[name] = await location.write(name, body);
   return written;
 }

@@ -25,7 +25,8 @@ import {
   type SuggestBaselineOptions,
   type SuggestBaselineResult,
 } from './baseline/index.js';
-import { readJson, readText, outputLocation } from './locations.js';
+import { readJson, readText } from './locations.js';
+import { outputLocation } from '../storage/index.js';
 import { MonitorMetrics } from './metrics.js';
 import {
   computeModelQuality,

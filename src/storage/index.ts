@@ -5,6 +5,7 @@ import type { ObjectStore } from './object-store.js';
 
 export type { ObjectInfo, ObjectStore, ObjectStoreCapabilities } from './object-store.js';
 export { FsObjectStore } from './fs/fs-object-store.js';
+export { isUri, outputLocation, type OutputLocation, type OutputLocationOptions } from './output-location.js';
 
 /** Opens the configured object store; the S3 client is loaded only when an s3:// store is configured. */
 export async function openObjectStore(config: ObjectStoreConfig): Promise<ObjectStore> {

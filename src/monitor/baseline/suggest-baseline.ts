@@ -6,13 +6,12 @@
  * local folder or under an object-store URI. `startSuggestBaselineJob` runs it as a job (status, progress and
  * outputs in the catalog), as `suggest_baseline(wait=False)` does.
  */
-import { mkdir, open, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open } from 'node:fs/promises';
 import type { ColumnTable } from '../../core/columns.js';
 import { invalid, ValidationError } from '../../core/errors.js';
 import { noProgress, type Progress } from '../../core/progress.js';
 import type { Job, JobRunner } from '../../jobs/index.js';
-import type { ObjectStore } from '../../storage/index.js';
+import { outputLocation, type ObjectStore } from '../../storage/index.js';
 import { formatFromPath, readTable, type ReadFormat } from '../../table/index.js';
 import { suggestConstraints } from './constraints.js';
 import { formatConstraintsJson, formatStatisticsJson } from './jackson.js';
@@ -148,20 +147,9 @@ async function checkOneColumnCsv(table: ColumnTable, path: string, dataset: stri
 
 /** Writes both files (container text form) to a folder or an object-store prefix; returns their paths/URIs. */
 export async function writeBaseline(ctx: BaselineContext, output: string, statistics: StatisticsJson, constraints: ConstraintsJson): Promise<{ statistics: string; constraints: string }> {
-  const statsText = formatStatisticsJson(statistics);
-  const constraintsText = formatConstraintsJson(constraints);
-  if (URI.test(output)) {
-    const key = ctx.objectStore.keyOf(output);
-    if (key === undefined) throw invalid('output', output, `a local folder or a location inside the object store ${ctx.objectStore.rootUri}`);
-    const prefix = key.replace(/\/+$/, '');
-    const k = (name: string) => (prefix === '' ? name : `${prefix}/${name}`);
-    await ctx.objectStore.put(k('statistics.json'), statsText);
-    await ctx.objectStore.put(k('constraints.json'), constraintsText);
-    return { statistics: ctx.objectStore.uriOf(k('statistics.json')), constraints: ctx.objectStore.uriOf(k('constraints.json')) };
-  }
-  await mkdir(output, { recursive: true });
-  const files = { statistics: join(output, 'statistics.json'), constraints: join(output, 'constraints.json') };
-  await writeFile(files.statistics, statsText);
-  await writeFile(files.constraints, constraintsText);
-  return files;
+  const location = outputLocation(ctx.objectStore, output, { localAs: 'path' });
+  return {
+    statistics: await location.write('statistics.json', formatStatisticsJson(statistics)),
+    constraints: await location.write('constraints.json', formatConstraintsJson(constraints)),
+  };
 }

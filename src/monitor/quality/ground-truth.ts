@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalid } from '../../core/errors.js';
 import type { CaptureSource } from '../capture-window/index.js';
-import type { Location } from '../locations.js';
+import type { OutputLocation } from '../../storage/index.js';
 
 export interface GroundTruthRecord {
   /** The inference id (or capture event id) the label belongs to. */
@@ -18,7 +18,7 @@ export interface GroundTruthRecord {
 }
 
 /** Writes labels as one JSON Lines file in the hour folder of `collectedAt`; returns its URI. */
-export async function writeGroundTruth(location: Location, records: GroundTruthRecord[], collectedAt: number): Promise<string> {
+export async function writeGroundTruth(location: OutputLocation, records: GroundTruthRecord[], collectedAt: number): Promise<string> {
   if (!Array.isArray(records) || records.length === 0) throw invalid('records', records, 'a non-empty list of {eventId, label}');
   const lines = records.map((r, i) => {
     if (!r || typeof r.eventId !== 'string' || r.eventId === '') throw invalid(`records[${i}].eventId`, r?.eventId, 'the inference id (or capture event id) of a prediction');

@@ -23,7 +23,8 @@ import { captureSource, readCaptureWindow, type CaptureWindow } from '../capture
 import { evaluateConstraints, formatViolationsJson, type CheckReport } from '../checks/index.js';
 import { detectDrift, type DriftResult } from '../drift/index.js';
 import { featureMetrics } from '../feature-metrics.js';
-import { outputLocation, readJson } from '../locations.js';
+import { readJson } from '../locations.js';
+import { outputLocation } from '../../storage/index.js';
 import type { ExecutionMetrics, MonitorMetrics } from '../metrics.js';
 import {
   checkModelQuality,
